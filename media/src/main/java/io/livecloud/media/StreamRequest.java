@@ -1,0 +1,32 @@
+package io.livecloud.media;
+
+import java.util.Map;
+
+/**
+ * One client's request to publish or play, parsed once from whatever the protocol carried (RTMP connect/publish/
+ * play, an HTTP request line and Host header). Everything after this point uses these values only.
+ *
+ * @param host          the host name the client addressed (tcUrl host, {@code vhost}/{@code domain} parameter or
+ *                      HTTP Host), lower case, without port; may be an IP address
+ * @param app           the AppName
+ * @param stream        the StreamName, without any protocol suffix
+ * @param query         the URL query parameters (auth_key and user arguments), first value wins
+ * @param clientAddress the peer's IP address
+ */
+public record StreamRequest(Protocol protocol, Role role, String host, String app, String stream,
+                            Map<String, String> query, String clientAddress) {
+
+    public StreamRequest {
+        query = Map.copyOf(query);
+    }
+
+    /** The path that URL signing covers: {@code /app/stream} plus the protocol suffix (SPEC §2). */
+    public String signedUri() {
+        return "/" + app + "/" + stream + protocol.uriSuffix();
+    }
+
+    /** The request as a URL without secrets, for logs. */
+    public String describe() {
+        return protocol.label() + "://" + host + signedUri();
+    }
+}

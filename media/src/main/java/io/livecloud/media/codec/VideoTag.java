@@ -1,0 +1,58 @@
+package io.livecloud.media.codec;
+
+import io.livecloud.media.MediaProtocolException;
+import io.netty.buffer.ByteBuf;
+
+/**
+ * The header of an FLV/RTMP video tag body: legacy ({@code frameType<<4 | codecId}, AVC = 7 and the codec-id-12 HEVC
+ * many encoders in China send, both followed by a packet type and composition time) or enhanced RTMP (IsExHeader bit,
+ * packet type, FourCC). Parsing reads by absolute index and leaves the buffer's indexes alone.
+ *
+ * @param frameType 1 key, 2 inter, 3 disposable, 4 generated key, 5 command
+ */
+public record VideoTag(VideoCodec codec, int frameType, boolean sequenceHeader, boolean codedFrame, boolean enhanced,
+                       int dataOffset) {
+    public static final int KEY_FRAME = 1;
+    private static final int LEGACY_AVC = 7;
+    private static final int LEGACY_HEVC = 12;
+    private static final int SEQUENCE_START = 0;
+    private static final int CODED_FRAMES = 1;
+    private static final int CODED_FRAMES_X = 3;
+    private static final int MPEG2TS_SEQUENCE_START = 5;
+
+    public static VideoTag parse(ByteBuf body) {
+        int i = body.readerIndex();
+        if (body.readableBytes() < 1) {
+            throw new MediaProtocolException("empty video tag");
+        }
+        int first = body.getUnsignedByte(i);
+        if ((first & 0x80) != 0) {
+            int frameType = (first >> 4) & 0x07;
+            ExHeaderReader ex = ExHeaderReader.read(body, first & 0x0f, i + 1, ExHeaderReader.PACKET_TYPE_MULTITRACK_VIDEO);
+            VideoCodec codec = VideoCodec.ofFourCc(ex.fourCc);
+            boolean sequence = ex.packetType == SEQUENCE_START || ex.packetType == MPEG2TS_SEQUENCE_START;
+            boolean coded = ex.packetType == CODED_FRAMES || ex.packetType == CODED_FRAMES_X;
+            int offset = ex.end - i;
+            if (ex.packetType == CODED_FRAMES && (codec == VideoCodec.AVC || codec == VideoCodec.HEVC)) {
+                offset += 3; // composition time
+            }
+            return new VideoTag(codec, frameType, sequence, coded, true, offset);
+        }
+        int frameType = first >> 4;
+        int codecId = first & 0x0f;
+        if (codecId == LEGACY_AVC || codecId == LEGACY_HEVC) {
+            if (body.readableBytes() < 2) {
+                throw new MediaProtocolException("video tag without its packet type");
+            }
+            int packetType = body.getUnsignedByte(i + 1);
+            VideoCodec codec = codecId == LEGACY_AVC ? VideoCodec.AVC : VideoCodec.HEVC;
+            return new VideoTag(codec, frameType, packetType == 0, packetType == 1, false, 5);
+        }
+        return new VideoTag(VideoCodec.OTHER, frameType, false, true, false, 1);
+    }
+
+    /** A picture a decoder can start from. */
+    public boolean isKeyframe() {
+        return frameType == KEY_FRAME && codedFrame && !sequenceHeader;
+    }
+}

@@ -1,0 +1,48 @@
+package io.livecloud.media.http;
+
+import io.livecloud.media.SessionLog;
+import io.livecloud.media.StreamGate;
+import io.livecloud.media.Transport;
+import io.livecloud.media.hub.StreamHub;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/** Listens for media HTTP (HTTP-FLV now, HLS later) and gives each connection its handler. */
+public final class MediaHttpServer implements AutoCloseable {
+    private static final int REQUEST_IDLE_SECONDS = 30;
+    private final Channel channel;
+
+    public MediaHttpServer(Transport transport, InetSocketAddress bind, StreamHub hub, StreamGate gate, SessionLog sessions) {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(transport.acceptors(), transport.workers())
+                .channel(transport.serverChannel())
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(
+                                new IdleStateHandler(REQUEST_IDLE_SECONDS, 0, 0, TimeUnit.SECONDS),
+                                new HttpServerCodec(4096, 8192, 8192),
+                                new HttpMediaHandler(hub, gate, sessions));
+                    }
+                });
+        this.channel = b.bind(bind).syncUninterruptibly().channel();
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+    }
+}

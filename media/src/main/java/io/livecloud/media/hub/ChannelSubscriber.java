@@ -1,0 +1,103 @@
+package io.livecloud.media.hub;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The protocol-independent half of a player: the per-player budget, keyframe skipping, stuck detection and
+ * timestamp rebasing. A player whose connection cannot take more (its unsent bytes pass the budget) drops frames
+ * until it can, and then resumes at the next random-access point, so a slow player never queues without bound and
+ * never slows the publisher or anyone else; one that stays unwritable for the stuck limit is disconnected.
+ */
+public abstract class ChannelSubscriber implements Subscriber {
+    private static final Logger log = LoggerFactory.getLogger(ChannelSubscriber.class);
+
+    protected final Channel channel;
+    private final MediaMetrics metrics;
+    private final long stuckNanos;
+    private long baseTimestamp = -1;
+    private boolean skipping;
+    private long unwritableSince;
+    private long bytesSent;
+    private long framesSkipped;
+
+    protected ChannelSubscriber(Channel channel, HubSettings settings, MediaMetrics metrics) {
+        this.channel = channel;
+        this.metrics = metrics;
+        this.stuckNanos = TimeUnit.MILLISECONDS.toNanos(settings.stuckPlayerMillis());
+        int budget = settings.subscriberBudgetBytes();
+        channel.config().setOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(budget / 2, budget));
+    }
+
+    @Override
+    public final EventLoop eventLoop() {
+        return channel.eventLoop();
+    }
+
+    @Override
+    public final void onFrame(MediaFrame frame) {
+        if (!channel.isActive()) {
+            return;
+        }
+        if (!frame.isConfig() && !mayWrite(frame)) {
+            framesSkipped++;
+            metrics.framesSkipped.increment();
+            return;
+        }
+        if (baseTimestamp < 0 && !frame.isConfig()) {
+            baseTimestamp = frame.timestamp();
+        }
+        long ts = baseTimestamp < 0 ? 0 : Math.max(0, frame.timestamp() - baseTimestamp);
+        int written = writeFrame(frame, ts);
+        bytesSent += written;
+        metrics.bytesOut.add(written);
+        channel.flush();
+    }
+
+    private boolean mayWrite(MediaFrame frame) {
+        if (!channel.isWritable()) {
+            long now = System.nanoTime();
+            if (unwritableSince == 0) {
+                unwritableSince = now;
+            } else if (now - unwritableSince > stuckNanos) {
+                metrics.playersStuck.increment();
+                log.info("player {} stuck for {} ms, disconnecting", describe(), TimeUnit.NANOSECONDS.toMillis(now - unwritableSince));
+                channel.close();
+            }
+            skipping = true;
+            return false;
+        }
+        unwritableSince = 0;
+        if (skipping) {
+            if (!frame.isRandomAccess()) {
+                return false;
+            }
+            skipping = false;
+        }
+        return true;
+    }
+
+    /**
+     * Writes (without flushing) one frame with the player's own timestamp.
+     *
+     * @return the bytes written
+     */
+    protected abstract int writeFrame(MediaFrame frame, long timestamp);
+
+    /** Who this player is, for logs. */
+    protected abstract String describe();
+
+    public final long bytesSent() {
+        return bytesSent;
+    }
+
+    public final long framesSkipped() {
+        return framesSkipped;
+    }
+}

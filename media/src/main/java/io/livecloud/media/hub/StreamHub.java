@@ -1,0 +1,88 @@
+package io.livecloud.media.hub;
+
+import io.livecloud.media.StreamKey;
+import io.netty.channel.EventLoop;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * All live streams of this node, by {@link StreamKey}. A stream exists while it has a publisher, players, or a
+ * publisher grace period running; the last one to leave retires it.
+ */
+public final class StreamHub {
+    private final ConcurrentHashMap<StreamKey, LiveStream> streams = new ConcurrentHashMap<>();
+    private final HubSettings settings;
+    private final MediaMetrics metrics = new MediaMetrics();
+
+    public StreamHub(HubSettings settings) {
+        this.settings = settings;
+    }
+
+    public HubSettings settings() {
+        return settings;
+    }
+
+    public MediaMetrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Makes {@code publisher} the source of the stream {@code key}.
+     *
+     * @return the stream to feed with {@link LiveStream#publish}, or null when the stream has a publisher already
+     */
+    public LiveStream startPublishing(StreamKey key, Publisher publisher) {
+        while (true) {
+            LiveStream s = streams.computeIfAbsent(key, k -> new LiveStream(k, this, settings));
+            if (s.attachPublisher(publisher)) {
+                return s;
+            }
+            if (!s.isRemoved()) {
+                return null;
+            }
+        }
+    }
+
+    /** The publisher's session ended; {@code timerLoop} runs the grace period. */
+    public void stopPublishing(LiveStream stream, Publisher publisher, EventLoop timerLoop) {
+        stream.detachPublisher(publisher, timerLoop);
+    }
+
+    /**
+     * Attaches a player. Call on the subscriber's event loop. On JOINED the player has been started and fed the
+     * start-up frames; on WAITING it will be started (or ended with NOT_FOUND) later; on NOT_FOUND nothing was kept.
+     */
+    public Joined join(StreamKey key, Subscriber subscriber) {
+        while (true) {
+            LiveStream s = streams.get(key);
+            if (s == null) {
+                if (settings.playWaitMillis() <= 0) {
+                    return new Joined(null, LiveStream.JoinResult.NOT_FOUND);
+                }
+                s = streams.computeIfAbsent(key, k -> new LiveStream(k, this, settings));
+            }
+            LiveStream.JoinResult result = s.join(subscriber, settings.playWaitMillis());
+            if (result != null) {
+                return new Joined(result == LiveStream.JoinResult.NOT_FOUND ? null : s, result);
+            }
+        }
+    }
+
+    /** A join's outcome; {@code stream} is what to {@link LiveStream#leave} later (null when not found). */
+    public record Joined(LiveStream stream, LiveStream.JoinResult result) {
+    }
+
+    public LiveStream find(StreamKey key) {
+        return streams.get(key);
+    }
+
+    public Collection<LiveStream> streams() {
+        return List.copyOf(streams.values());
+    }
+
+    void retire(LiveStream stream) {
+        streams.remove(stream.key(), stream);
+    }
+}

@@ -1,0 +1,100 @@
+package io.livecloud.server;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+
+/**
+ * A deliberately primitive RTMP client over a blocking socket, for the hostile-input tests: it does the plain
+ * handshake and then sends whatever bytes the test wants, well-formed or not.
+ */
+final class RawRtmpClient implements AutoCloseable {
+    private final Socket socket;
+    private final OutputStream out;
+    private final DataInputStream in;
+
+    RawRtmpClient(int port) throws IOException {
+        socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(5_000);
+        out = socket.getOutputStream();
+        in = new DataInputStream(socket.getInputStream());
+    }
+
+    RawRtmpClient handshake() throws IOException {
+        byte[] c1 = new byte[1536];
+        new Random(1).nextBytes(c1);
+        System.arraycopy(new byte[8], 0, c1, 0, 8); // time + zero: the plain handshake
+        out.write(3);
+        out.write(c1);
+        out.flush();
+        byte[] s0s1s2 = new byte[1 + 1536 + 1536];
+        in.readFully(s0s1s2);
+        byte[] c2 = new byte[1536];
+        System.arraycopy(s0s1s2, 1, c2, 0, 1536);
+        out.write(c2);
+        out.flush();
+        return this;
+    }
+
+    RawRtmpClient send(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+        return this;
+    }
+
+    /** A complete single-chunk AMF0 command message on csid 3 (body must fit the default 128-byte chunk size). */
+    static byte[] command(byte[] amf0Body) {
+        if (amf0Body.length > 128) {
+            throw new IllegalArgumentException("body too long for one chunk");
+        }
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.write(0x03); // fmt 0, csid 3
+        b.writeBytes(new byte[]{0, 0, 0}); // timestamp
+        b.writeBytes(new byte[]{(byte) (amf0Body.length >> 16), (byte) (amf0Body.length >> 8), (byte) amf0Body.length});
+        b.write(20); // AMF0 command
+        b.writeBytes(new byte[]{0, 0, 0, 0}); // message stream id
+        b.writeBytes(amf0Body);
+        return b.toByteArray();
+    }
+
+    static byte[] amf0String(String s) {
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.write(2);
+        b.write(utf8.length >> 8);
+        b.write(utf8.length);
+        b.writeBytes(utf8);
+        return b.toByteArray();
+    }
+
+    /**
+     * Reads until the server closes the connection (true) or the timeout passes with the connection still open
+     * (false).
+     */
+    boolean closedByServerWithin(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+        InputStream raw = socket.getInputStream();
+        byte[] buf = new byte[8192];
+        try {
+            while (true) {
+                if (raw.read(buf) < 0) {
+                    return true;
+                }
+            }
+        } catch (java.net.SocketTimeoutException e) {
+            return false;
+        } catch (java.net.SocketException e) {
+            return true; // reset by the server
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
