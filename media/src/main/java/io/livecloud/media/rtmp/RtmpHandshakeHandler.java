@@ -5,158 +5,108 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
+import static io.livecloud.media.rtmp.HandshakeDigest.BLOCK_SIZE;
+import static io.livecloud.media.rtmp.HandshakeDigest.DIGEST_SIZE;
+
 /**
- * The server side of the RTMP handshake (C0 C1 → S0 S1 S2 → C2). Clients of the Flash era (and librtmp in FP9 mode,
- * several hardware encoders) send a C1 carrying an HMAC-SHA256 digest and verify the server's answer; for them the
- * digest form is used, for everyone else the plain echo. When C2 has arrived the handler removes itself, so any
- * bytes that came with C2 flow on to the chunk decoder, and fires {@link #COMPLETED}.
+ * The server side of the RTMP handshake: reads C0 and C1, answers S0 S1 S2 at once, then waits for C2 (whose
+ * content is not checked: clients differ in what they put there).
+ *
+ * <p>A C1 that carries a valid client digest (see {@link HandshakeDigest}) gets the digest answer that Flash-era
+ * clients, librtmp in FP9 mode and ffmpeg verify; any other C1 gets the plain answer, S2 echoing C1. Only version 3
+ * (plain RTMP) is accepted: anything else closes the connection with a {@link MediaProtocolException}.
+ *
+ * <p>When C2 has arrived the handler fires {@link #COMPLETED} as a user event and removes itself; bytes that came
+ * after C2 in the same read then flow on to the next handler.
  */
 public final class RtmpHandshakeHandler extends ByteToMessageDecoder {
-    public static final Object COMPLETED = "RTMP handshake completed";
-    static final int SIZE = 1536;
-    private static final int DIGEST = 32;
-    private static final byte[] RANDOM_CRUD = hex("F0EEC24A8068BEE82E00D0D1029E7E576EEC5D2D29806FAB93B8E636CFEB31AE");
-    private static final byte[] FP_KEY = concat("Genuine Adobe Flash Player 001".getBytes(StandardCharsets.US_ASCII), RANDOM_CRUD);
-    private static final byte[] FMS_KEY = concat("Genuine Adobe Flash Media Server 001".getBytes(StandardCharsets.US_ASCII), RANDOM_CRUD);
-    private static final int FP_KEY_TEXT = 30;
-    private static final int FMS_KEY_TEXT = 36;
+    /** The user event fired once the handshake is done, before any chunk reaches the next handler. */
+    public static final Object COMPLETED = new Object() {
+        @Override
+        public String toString() {
+            return "RtmpHandshakeHandler.COMPLETED";
+        }
+    };
+    static final int RTMP_VERSION = 3;
+    /** Announced in a digest S1: digest-checking clients expect a non-zero server version there. */
+    private static final byte[] SERVER_VERSION = {0x0D, 0x0E, 0x0A, 0x0D};
 
-    private boolean c1Answered;
+    private enum State { AWAIT_C0_C1, AWAIT_C2, FAILED }
+
+    private State state = State.AWAIT_C0_C1;
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (!c1Answered) {
-            if (in.readableBytes() < 1 + SIZE) {
-                return;
-            }
-            int version = in.readUnsignedByte();
-            if (version != 3) {
-                throw new MediaProtocolException("unsupported RTMP version " + version + " (encrypted RTMPE is not offered)");
-            }
-            byte[] c1 = new byte[SIZE];
-            in.readBytes(c1);
-            ByteBuf reply = ctx.alloc().buffer(1 + 2 * SIZE);
-            reply.writeByte(3);
-            reply.writeBytes(answer(c1));
-            ctx.writeAndFlush(reply);
-            c1Answered = true;
+        switch (state) {
+            case AWAIT_C0_C1 -> readC0C1(ctx, in);
+            case AWAIT_C2 -> readC2(ctx, in);
+            case FAILED -> in.skipBytes(in.readableBytes());
         }
-        if (in.readableBytes() < SIZE) {
+    }
+
+    private void readC0C1(ChannelHandlerContext ctx, ByteBuf in) {
+        int version = in.getUnsignedByte(in.readerIndex());
+        if (version != RTMP_VERSION) {
+            state = State.FAILED;
+            in.skipBytes(in.readableBytes());
+            throw new MediaProtocolException("unsupported RTMP version " + version + " (only plain RTMP, version 3)");
+        }
+        if (in.readableBytes() < 1 + BLOCK_SIZE) {
             return;
         }
-        in.skipBytes(SIZE); // C2: clients differ in what they put there, nothing to check
+        in.skipBytes(1);
+        byte[] c1 = new byte[BLOCK_SIZE];
+        in.readBytes(c1);
+        ByteBuf reply = ctx.alloc().buffer(1 + 2 * BLOCK_SIZE);
+        reply.writeByte(RTMP_VERSION);
+        reply.writeBytes(answer(c1));
+        ctx.writeAndFlush(reply);
+        state = State.AWAIT_C2;
+    }
+
+    private void readC2(ChannelHandlerContext ctx, ByteBuf in) {
+        if (in.readableBytes() < BLOCK_SIZE) {
+            return;
+        }
+        in.skipBytes(BLOCK_SIZE);
         ctx.fireUserEventTriggered(COMPLETED);
-        ctx.pipeline().remove(this); // hands what follows C2 in the buffer to the chunk decoder
+        // ByteToMessageDecoder hands what is left of its buffer to the next handler once this one is gone
+        ctx.pipeline().remove(this);
+    }
+
+    /** A peer that fails the handshake gets no further; the exception still travels on to be reported. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.fireExceptionCaught(cause);
+        ctx.close();
     }
 
     /** S1 followed by S2 for this C1. */
     static byte[] answer(byte[] c1) {
-        byte[] s1 = new byte[SIZE];
-        ThreadLocalRandom.current().nextBytes(s1);
-        Arrays.fill(s1, 0, 8, (byte) 0); // time 0; a zero version also tells plain clients this is a plain answer
-        int schema = digestSchema(c1);
+        int schema = HandshakeDigest.clientSchema(c1);
+        byte[] reply = new byte[2 * BLOCK_SIZE];
+        ThreadLocalRandom.current().nextBytes(reply);
+        Arrays.fill(reply, 0, 4, (byte) 0); // S1 time: our epoch starts now
         if (schema < 0) {
-            byte[] reply = new byte[2 * SIZE];
-            System.arraycopy(s1, 0, reply, 0, SIZE);
-            System.arraycopy(c1, 0, reply, SIZE, SIZE); // S2 echoes C1
+            Arrays.fill(reply, 4, 8, (byte) 0);
+            System.arraycopy(c1, 0, reply, BLOCK_SIZE, BLOCK_SIZE);
             return reply;
         }
-        s1[4] = 4; // a server version makes digest-checking clients look for our digest
-        s1[5] = 5;
-        s1[6] = 0;
-        s1[7] = 1;
-        int s1Offset = digestOffset(s1, schema);
-        byte[] s1Digest = digestExcluding(s1, s1Offset, Arrays.copyOf(FMS_KEY, FMS_KEY_TEXT));
-        System.arraycopy(s1Digest, 0, s1, s1Offset, DIGEST);
+        byte[] s1 = Arrays.copyOfRange(reply, 0, BLOCK_SIZE);
+        System.arraycopy(SERVER_VERSION, 0, s1, 4, SERVER_VERSION.length);
+        HandshakeDigest.signServerBlock(s1, schema);
 
-        byte[] c1Digest = Arrays.copyOfRange(c1, digestOffset(c1, schema), digestOffset(c1, schema) + DIGEST);
-        byte[] s2 = new byte[SIZE];
-        ThreadLocalRandom.current().nextBytes(s2);
-        byte[] s2Key = hmac(FMS_KEY, c1Digest);
-        byte[] s2Digest = hmac(s2Key, Arrays.copyOf(s2, SIZE - DIGEST));
-        System.arraycopy(s2Digest, 0, s2, SIZE - DIGEST, DIGEST);
+        int c1DigestOffset = HandshakeDigest.digestOffset(c1, schema);
+        byte[] c1Digest = Arrays.copyOfRange(c1, c1DigestOffset, c1DigestOffset + DIGEST_SIZE);
+        byte[] s2 = Arrays.copyOfRange(reply, BLOCK_SIZE, 2 * BLOCK_SIZE);
+        HandshakeDigest.signResponse(s2, c1Digest);
 
-        byte[] reply = new byte[2 * SIZE];
-        System.arraycopy(s1, 0, reply, 0, SIZE);
-        System.arraycopy(s2, 0, reply, SIZE, SIZE);
+        System.arraycopy(s1, 0, reply, 0, BLOCK_SIZE);
+        System.arraycopy(s2, 0, reply, BLOCK_SIZE, BLOCK_SIZE);
         return reply;
-    }
-
-    /** Which digest layout C1 uses (0: digest in the second half, 1: in the first half), or -1 for a plain C1. */
-    static int digestSchema(byte[] c1) {
-        if (c1[4] == 0 && c1[5] == 0 && c1[6] == 0 && c1[7] == 0) {
-            return -1; // no client version: a plain handshake
-        }
-        for (int schema : new int[]{1, 0}) {
-            int offset = digestOffset(c1, schema);
-            byte[] expected = digestExcluding(c1, offset, Arrays.copyOf(FP_KEY, FP_KEY_TEXT));
-            if (MessageDigest.isEqual(expected, Arrays.copyOfRange(c1, offset, offset + DIGEST))) {
-                return schema;
-            }
-        }
-        return -1;
-    }
-
-    /**
-     * Where the 32-byte digest sits: schema 1 puts it in the block after time and version (offset from bytes 8–11),
-     * schema 0 in the block starting at 772 (offset from bytes 772–775).
-     */
-    static int digestOffset(byte[] block, int schema) {
-        int base = schema == 1 ? 8 : 772;
-        int sum = (block[base] & 0xff) + (block[base + 1] & 0xff) + (block[base + 2] & 0xff) + (block[base + 3] & 0xff);
-        return sum % 728 + base + 4;
-    }
-
-    /** HMAC-SHA256 of the block without the 32 bytes at {@code offset}. */
-    static byte[] digestExcluding(byte[] block, int offset, byte[] key) {
-        byte[] joined = new byte[SIZE - DIGEST];
-        System.arraycopy(block, 0, joined, 0, offset);
-        System.arraycopy(block, offset + DIGEST, joined, offset, SIZE - offset - DIGEST);
-        return hmac(key, joined);
-    }
-
-    static byte[] hmac(byte[] key, byte[] data) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(data);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-        }
-    }
-
-    static byte[] clientKey() {
-        return Arrays.copyOf(FP_KEY, FP_KEY_TEXT);
-    }
-
-    static byte[] serverKey() {
-        return Arrays.copyOf(FMS_KEY, FMS_KEY_TEXT);
-    }
-
-    static byte[] fullServerKey() {
-        return FMS_KEY.clone();
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] r = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, r, a.length, b.length);
-        return r;
-    }
-
-    private static byte[] hex(String s) {
-        byte[] r = new byte[s.length() / 2];
-        for (int i = 0; i < r.length; i++) {
-            r[i] = (byte) Integer.parseInt(s.substring(2 * i, 2 * i + 2), 16);
-        }
-        return r;
     }
 }

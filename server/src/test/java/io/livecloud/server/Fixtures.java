@@ -1,0 +1,83 @@
+package io.livecloud.server;
+
+import io.livecloud.processing.FfmpegBinaries;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Test media made by ffmpeg on first use and kept under {@code target/fixtures}: synthetic pictures (testsrc2) and a
+ * sine tone, 25 fps, a keyframe every second, AAC 44.1 kHz stereo.
+ */
+final class Fixtures {
+    static final int FPS = 25;
+    static final double AAC_FRAMES_PER_SECOND = 44100 / 1024.0;
+    private static final Path DIR = Path.of("target", "fixtures");
+
+    private Fixtures() {
+    }
+
+    static Path h264Aac(int seconds) {
+        return make("h264-aac-" + seconds + "s.flv", seconds, true, true,
+                List.of("-c:v", "libx264", "-preset", "veryfast", "-profile:v", "main", "-pix_fmt", "yuv420p"));
+    }
+
+    static Path hevcAac(int seconds) {
+        return make("hevc-aac-" + seconds + "s.flv", seconds, true, true,
+                List.of("-c:v", "libx265", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-x265-params", "log-level=error"));
+    }
+
+    static Path videoOnly(int seconds) {
+        return make("h264-only-" + seconds + "s.flv", seconds, true, false,
+                List.of("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"));
+    }
+
+    static Path audioOnly(int seconds) {
+        return make("aac-only-" + seconds + "s.flv", seconds, false, true, List.of());
+    }
+
+    private static synchronized Path make(String name, int seconds, boolean video, boolean audio, List<String> videoCodec) {
+        Path target = DIR.resolve(name);
+        if (Files.exists(target)) {
+            return target;
+        }
+        try {
+            Files.createDirectories(DIR);
+            Path tmp = DIR.resolve(name + ".tmp.flv");
+            List<String> args = new ArrayList<>(List.of("-hide_banner", "-v", "error", "-y"));
+            if (video) {
+                args.addAll(List.of("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=" + FPS));
+            }
+            if (audio) {
+                args.addAll(List.of("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100"));
+            }
+            args.addAll(List.of("-t", String.valueOf(seconds)));
+            if (video) {
+                args.addAll(videoCodec);
+                args.addAll(List.of("-g", String.valueOf(FPS), "-keyint_min", String.valueOf(FPS), "-sc_threshold", "0",
+                        "-b:v", "800k"));
+            }
+            if (audio) {
+                args.addAll(List.of("-c:a", "aac", "-b:a", "96k", "-ac", "2"));
+            }
+            args.addAll(List.of("-f", "flv", tmp.toString()));
+            Process p = FfmpegBinaries.bundled().command("ffmpeg", args).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException("ffmpeg could not make fixture " + name + ": " + out);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            return target;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

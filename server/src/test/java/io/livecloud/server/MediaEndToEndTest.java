@@ -1,0 +1,152 @@
+package io.livecloud.server;
+
+import io.livecloud.media.hub.HubSettings;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The media core against real clients: ffmpeg publishes, ffmpeg decodes what RTMP and HTTP-FLV deliver. Players
+ * start before the publisher (the node lets them wait), so they must get the whole stream.
+ */
+class MediaEndToEndTest {
+    private static final int SECONDS = 6;
+    @TempDir
+    static Path dataDir;
+    private static LiveCloudServer server;
+    private final Ffmpeg ffmpeg = new Ffmpeg();
+
+    @BeforeAll
+    static void start() {
+        HubSettings hub = HubSettings.defaults().withPlayWaitMillis(20_000).withPublisherGraceMillis(1_500);
+        server = LiveCloudServer.start(ServerConfig.defaults().withBindAddress("127.0.0.1").withPorts(0, 0, 0)
+                .withDataDir(dataDir).withHub(hub));
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @AfterEach
+    void killClients() {
+        ffmpeg.close();
+    }
+
+    private String rtmp(String stream) {
+        return "rtmp://127.0.0.1:" + server.rtmpPort() + "/live/" + stream;
+    }
+
+    private String flv(String stream) {
+        return "http://127.0.0.1:" + server.httpPort() + "/live/" + stream + ".flv";
+    }
+
+    private void awaitWaitingPlayers(String stream, int n) {
+        await().atMost(20, TimeUnit.SECONDS).until(() -> server.hub().streams().stream()
+                .anyMatch(s -> s.key().stream().equals(stream) && s.subscriberCount() >= n));
+    }
+
+    private static void assertWholeStream(Ffmpeg.Proc player, boolean video, boolean audio, String videoCodec) throws Exception {
+        assertThat(player.waitFor(60)).as("exit of %s: %s", player.commandLine, player.stderr()).isZero();
+        assertThat(player.errors()).as("decode errors").isEmpty();
+        FrameCrc decoded = FrameCrc.parse(player.stdout());
+        if (video) {
+            FrameCrc.Track v = decoded.video();
+            assertThat(v).as("video track").isNotNull();
+            assertThat(player.inputCodec("Video")).isEqualTo(videoCodec);
+            assertThat(v.dimensions()).isEqualTo("640x360");
+            assertThat(v.frames()).isCloseTo(SECONDS * Fixtures.FPS, within(3));
+            assertThat(v.span()).isCloseTo(SECONDS - 1.0 / Fixtures.FPS, within(0.2));
+        } else {
+            assertThat(decoded.video()).isNull();
+        }
+        if (audio) {
+            FrameCrc.Track a = decoded.audio();
+            assertThat(a).as("audio track").isNotNull();
+            assertThat(player.inputCodec("Audio")).isEqualTo("aac");
+            assertThat(a.frames()).isCloseTo((int) (SECONDS * Fixtures.AAC_FRAMES_PER_SECOND), within(4));
+        } else {
+            assertThat(decoded.audio()).isNull();
+        }
+    }
+
+    @Test
+    void aPushedH264AacStreamDecodesCompletelyOverRtmpAndHttpFlv() throws Exception {
+        Path file = Fixtures.h264Aac(SECONDS);
+        Ffmpeg.Proc rtmpPlayer = ffmpeg.decode(rtmp("whole"), 60);
+        Ffmpeg.Proc flvPlayer = ffmpeg.decode(flv("whole"), 60);
+        awaitWaitingPlayers("whole", 2);
+        Ffmpeg.Proc publisher = ffmpeg.publish(file, rtmp("whole"));
+        assertThat(publisher.waitFor(30)).as(publisher.stderr()).isZero();
+        assertWholeStream(rtmpPlayer, true, true, "h264");
+        assertWholeStream(flvPlayer, true, true, "h264");
+    }
+
+    @Test
+    void hevcOverEnhancedRtmpPlaysOnBothProtocols() throws Exception {
+        Path file = Fixtures.hevcAac(SECONDS);
+        Ffmpeg.Proc rtmpPlayer = ffmpeg.decode(rtmp("hevc"), 60);
+        Ffmpeg.Proc flvPlayer = ffmpeg.decode(flv("hevc"), 60);
+        awaitWaitingPlayers("hevc", 2);
+        Ffmpeg.Proc publisher = ffmpeg.publish(file, rtmp("hevc"));
+        assertThat(publisher.waitFor(30)).as(publisher.stderr()).isZero();
+        assertWholeStream(rtmpPlayer, true, true, "hevc");
+        assertWholeStream(flvPlayer, true, true, "hevc");
+    }
+
+    @Test
+    void audioOnlyAndVideoOnlyStreams() throws Exception {
+        Ffmpeg.Proc audioPlayer = ffmpeg.decode(flv("audio"), 60);
+        Ffmpeg.Proc videoPlayer = ffmpeg.decode(rtmp("video"), 60);
+        awaitWaitingPlayers("audio", 1);
+        awaitWaitingPlayers("video", 1);
+        Ffmpeg.Proc a = ffmpeg.publish(Fixtures.audioOnly(SECONDS), rtmp("audio"));
+        Ffmpeg.Proc v = ffmpeg.publish(Fixtures.videoOnly(SECONDS), rtmp("video"));
+        assertThat(a.waitFor(30)).as(a.stderr()).isZero();
+        assertThat(v.waitFor(30)).as(v.stderr()).isZero();
+        assertWholeStream(audioPlayer, false, true, null);
+        assertWholeStream(videoPlayer, true, false, "h264");
+    }
+
+    @Test
+    void twentyConcurrentPlayersAllGetTheWholeStream() throws Exception {
+        List<FlvHttpClient> flvPlayers = new ArrayList<>();
+        List<Ffmpeg.Proc> decoders = new ArrayList<>();
+        try {
+            for (int i = 0; i < 16; i++) {
+                flvPlayers.add(new FlvHttpClient(server.httpPort(), "/live/crowd.flv"));
+            }
+            for (int i = 0; i < 2; i++) {
+                decoders.add(ffmpeg.decode(rtmp("crowd"), 60));
+                decoders.add(ffmpeg.decode(flv("crowd"), 60));
+            }
+            awaitWaitingPlayers("crowd", 20);
+            Ffmpeg.Proc publisher = ffmpeg.publish(Fixtures.h264Aac(SECONDS), rtmp("crowd"));
+            assertThat(publisher.waitFor(30)).as(publisher.stderr()).isZero();
+            for (Ffmpeg.Proc d : decoders) {
+                assertWholeStream(d, true, true, "h264");
+            }
+            await().atMost(10, TimeUnit.SECONDS).until(() -> flvPlayers.stream().allMatch(p -> p.ended));
+            for (FlvHttpClient p : flvPlayers) {
+                assertThat(p.failure).isNull();
+                assertThat(p.status).isEqualTo(200);
+                assertThat(p.videoFrames()).isEqualTo(SECONDS * Fixtures.FPS);
+            }
+        } finally {
+            for (FlvHttpClient p : flvPlayers) {
+                p.close();
+            }
+        }
+    }
+}
