@@ -27,6 +27,12 @@ final class Fixtures {
                 List.of("-c:v", "libx264", "-preset", "veryfast", "-profile:v", "main", "-pix_fmt", "yuv420p"));
     }
 
+    /** About 8 Mbit/s of H.264 (noise does not compress), for tests that need to fill buffers. */
+    static Path h264Heavy(int seconds) {
+        return make("h264-noise-8mbps-" + seconds + "s.flv", seconds, true, true, List.of("-c:v", "libx264", "-preset",
+                "ultrafast", "-pix_fmt", "yuv420p", "-b:v", "8M", "-maxrate", "8M", "-bufsize", "4M"));
+    }
+
     static Path hevcAac(int seconds) {
         return make("hevc-aac-" + seconds + "s.flv", seconds, true, true,
                 List.of("-c:v", "libx265", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-x265-params", "log-level=error"));
@@ -51,7 +57,8 @@ final class Fixtures {
             Path tmp = DIR.resolve(name + ".tmp.flv");
             List<String> args = new ArrayList<>(List.of("-hide_banner", "-v", "error", "-y"));
             if (video) {
-                args.addAll(List.of("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=" + FPS));
+                String noise = name.contains("noise") ? ",noise=alls=60:allf=t" : "";
+                args.addAll(List.of("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=" + FPS + noise));
             }
             if (audio) {
                 args.addAll(List.of("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100"));
@@ -60,7 +67,7 @@ final class Fixtures {
             if (video) {
                 args.addAll(videoCodec);
                 args.addAll(List.of("-g", String.valueOf(FPS), "-keyint_min", String.valueOf(FPS), "-sc_threshold", "0",
-                        "-b:v", "800k"));
+                        "-b:v", name.contains("8mbps") ? "8M" : "800k"));
             }
             if (audio) {
                 args.addAll(List.of("-c:a", "aac", "-b:a", "96k", "-ac", "2"));

@@ -2,220 +2,368 @@ package io.livecloud.media.rtmp;
 
 import io.livecloud.media.MediaProtocolException;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
+import io.netty.util.collection.IntObjectHashMap;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Chunk stream → messages (RTMP spec §5.3). Keeps the previous header per chunk stream to expand fmt 1–3 headers,
- * gives every message an absolute timestamp, handles Set Chunk Size and Abort itself and acknowledges received bytes
- * when the peer asked for it. Everything else goes up as {@link RtmpMessage}.
+ * Turns the chunk stream (RTMP spec §5.3) into complete {@link RtmpMessage}s with absolute timestamps.
  *
- * <p>Bounds keep a hostile peer from costing memory: a message may be at most {@code maxMessageLength} bytes, the
- * chunk size at most 16 MiB, and at most {@code maxPartialStreams} chunk streams may hold a half-assembled message.
+ * <p>Handled here and not passed on: Set Chunk Size (accepted from 1 to 16 MiB) and Abort. Everything else goes up,
+ * Window Acknowledgement Size included, after its window is noted: once the peer has set a window, an
+ * Acknowledgement is sent each time the bytes received since the last one reach it.
+ *
+ * <p>Hostile input costs bounded memory: a message may be at most {@code maxMessageLength} bytes, at most
+ * {@code maxPartialMessages} chunk streams may hold a half-assembled message, at most
+ * {@value #MAX_CHUNK_STREAMS} chunk streams may be in use, and a message body grows with the bytes that actually
+ * arrive rather than being allocated from its declared length. Anything malformed raises a
+ * {@link MediaProtocolException}, after which all further input is discarded.
+ *
+ * <p>Tolerated deviations seen in real encoders: a first chunk with a fmt 1 header on a new chunk stream (librtmp
+ * does this for pings; message stream 0 is assumed), fmt 0–2 headers on continuation chunks (when they repeat
+ * the message length), and fmt 3 continuation chunks that leave out the extended timestamp their message had.
  */
 public final class RtmpChunkDecoder extends ByteToMessageDecoder {
     public static final int DEFAULT_MAX_MESSAGE_LENGTH = 8 << 20;
-    public static final int DEFAULT_MAX_PARTIAL_STREAMS = 64;
-    private static final int MAX_CHUNK_SIZE = 0xFFFFFF;
-    private static final long EXTENDED = 0xFFFFFF;
+    public static final int DEFAULT_MAX_PARTIAL_MESSAGES = 64;
+    /** nginx-rtmp refuses chunk stream ids from 32 on; real clients use a handful of low ids. */
+    static final int MAX_CHUNK_STREAMS = 1024;
+    private static final int DEFAULT_CHUNK_SIZE = 128;
+    private static final int EXTENDED_TIMESTAMP = 0xFFFFFF;
+    private static final long UINT32_MASK = 0xFFFFFFFFL;
+    /** Message body buffers start at most this big and grow as chunks arrive. */
+    private static final int FIRST_BODY_ALLOCATION = 64 * 1024;
+    private static final int[] MESSAGE_HEADER_LENGTH = {11, 7, 3, 0};
 
     private final int maxMessageLength;
-    private final int maxPartialStreams;
-    private final Map<Integer, ChunkStream> streams = new HashMap<>();
-    private int chunkSize = 128;
+    private final int maxPartialMessages;
+    private final ChunkStreams streams = new ChunkStreams();
+    private int chunkSize = DEFAULT_CHUNK_SIZE;
+    private int partialMessages;
     private long windowAckSize;
     private long bytesReceived;
-    private long bytesAtLastAck;
-    private int partialStreams;
+    private long bytesAcknowledged;
+    private boolean failed;
 
     public RtmpChunkDecoder() {
-        this(DEFAULT_MAX_MESSAGE_LENGTH, DEFAULT_MAX_PARTIAL_STREAMS);
+        this(DEFAULT_MAX_MESSAGE_LENGTH, DEFAULT_MAX_PARTIAL_MESSAGES);
     }
 
-    public RtmpChunkDecoder(int maxMessageLength, int maxPartialStreams) {
+    /**
+     * @param maxMessageLength   longest message body accepted, in bytes
+     * @param maxPartialMessages most chunk streams that may have a message partly assembled at once
+     */
+    public RtmpChunkDecoder(int maxMessageLength, int maxPartialMessages) {
+        if (maxMessageLength < 0 || maxPartialMessages < 1) {
+            throw new IllegalArgumentException("limits out of range: " + maxMessageLength + ", " + maxPartialMessages);
+        }
         this.maxMessageLength = maxMessageLength;
-        this.maxPartialStreams = maxPartialStreams;
+        this.maxPartialMessages = maxPartialMessages;
     }
 
-    /** Per chunk stream: the last header seen (to expand compressed headers) and the message being assembled. */
+    /** The chunk size the peer sends with now. */
+    public int chunkSize() {
+        return chunkSize;
+    }
+
+    /** Bytes received since this handler was added (the acknowledgement sequence number, before wrapping). */
+    public long bytesReceived() {
+        return bytesReceived;
+    }
+
+    /** The last header seen on one chunk stream, to expand fmt 1–3 headers, and the message being assembled. */
     private static final class ChunkStream {
         long timestamp;
-        long delta;
+        long timestampDelta;
         int length;
         int typeId;
         int messageStreamId;
         boolean extended;
-        boolean seen;
-        ByteBuf partial;
+        long extendedField;
+        ByteBuf body;
+        int remaining;
+    }
+
+    /** Chunk streams by id: an array for the ids clients use, a map for the rest. */
+    private static final class ChunkStreams {
+        private final ChunkStream[] low = new ChunkStream[64];
+        private final IntObjectHashMap<ChunkStream> high = new IntObjectHashMap<>();
+        private int count;
+
+        ChunkStream get(int id) {
+            return id < low.length ? low[id] : high.get(id);
+        }
+
+        ChunkStream create(int id) {
+            if (++count > MAX_CHUNK_STREAMS) {
+                throw new MediaProtocolException("more than " + MAX_CHUNK_STREAMS + " chunk streams in use");
+            }
+            ChunkStream stream = new ChunkStream();
+            if (id < low.length) {
+                low[id] = stream;
+            } else {
+                high.put(id, stream);
+            }
+            return stream;
+        }
+
+        void forEach(java.util.function.Consumer<ChunkStream> action) {
+            for (ChunkStream stream : low) {
+                if (stream != null) {
+                    action.accept(stream);
+                }
+            }
+            high.values().forEach(action);
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (msg instanceof ByteBuf bytes) {
+            bytesReceived += bytes.readableBytes();
+        }
+        super.channelRead(ctx, msg);
+        acknowledgeIfDue(ctx);
     }
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        while (in.isReadable()) {
-            int start = in.readerIndex();
-            if (!decodeChunk(ctx, in, out)) {
-                in.readerIndex(start);
+        if (failed) {
+            in.skipBytes(in.readableBytes());
+            return;
+        }
+        try {
+            readChunk(ctx, in, out);
+        } catch (MediaProtocolException e) {
+            failed = true;
+            in.skipBytes(in.readableBytes());
+            releasePartialMessages();
+            throw e;
+        }
+    }
+
+    /** Reads one chunk if {@code in} holds all of it; otherwise consumes nothing. */
+    private void readChunk(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        int end = in.writerIndex();
+        int pos = in.readerIndex();
+        int first = in.getUnsignedByte(pos++);
+        int fmt = first >>> 6;
+        int csid = first & 0x3F;
+        if (csid == 0) {
+            if (end - pos < 1) {
                 return;
             }
-            bytesReceived += in.readerIndex() - start;
-        }
-        acknowledgeIfDue(ctx);
-    }
-
-    /** @return false when the chunk is not complete in {@code in} yet (nothing consumed) */
-    private boolean decodeChunk(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        int first = in.readUnsignedByte();
-        int fmt = first >>> 6;
-        int csid = first & 0x3f;
-        if (csid == 0) {
-            if (!in.isReadable()) {
-                return false;
-            }
-            csid = 64 + in.readUnsignedByte();
+            csid = 64 + in.getUnsignedByte(pos++);
         } else if (csid == 1) {
-            if (in.readableBytes() < 2) {
-                return false;
+            if (end - pos < 2) {
+                return;
             }
-            csid = 64 + in.readUnsignedByte() + (in.readUnsignedByte() << 8);
+            csid = 64 + in.getUnsignedShortLE(pos);
+            pos += 2;
         }
-        int headerSize = fmt == 0 ? 11 : fmt == 1 ? 7 : fmt == 2 ? 3 : 0;
-        if (in.readableBytes() < headerSize) {
-            return false;
+        if (end - pos < MESSAGE_HEADER_LENGTH[fmt]) {
+            return;
         }
-        ChunkStream cs = streams.get(csid);
-        if (cs == null) {
-            if (fmt != 0) {
-                throw new MediaProtocolException("chunk stream " + csid + " starts with a fmt " + fmt + " header");
-            }
-            if (streams.size() >= 4 * maxPartialStreams) {
-                throw new MediaProtocolException("too many chunk streams");
-            }
-            cs = new ChunkStream();
-            streams.put(csid, cs);
+        ChunkStream stream = streams.get(csid);
+        if (stream == null && fmt >= 2) {
+            throw new MediaProtocolException("chunk stream " + csid + " starts with a fmt " + fmt + " header");
         }
-        long tsField = 0;
-        int length = cs.length;
-        int typeId = cs.typeId;
-        int msid = cs.messageStreamId;
+
+        long timestampField = 0;
+        int length = stream == null ? 0 : stream.length;
+        int typeId = stream == null ? 0 : stream.typeId;
+        int messageStreamId = stream == null ? 0 : stream.messageStreamId;
         if (fmt <= 2) {
-            tsField = in.readUnsignedMedium();
+            timestampField = in.getUnsignedMedium(pos);
         }
         if (fmt <= 1) {
-            length = in.readUnsignedMedium();
-            typeId = in.readUnsignedByte();
+            length = in.getUnsignedMedium(pos + 3);
+            typeId = in.getUnsignedByte(pos + 6);
         }
         if (fmt == 0) {
-            msid = in.readIntLE();
+            messageStreamId = in.getIntLE(pos + 7);
         }
-        boolean extended = fmt <= 2 ? tsField == EXTENDED : cs.extended;
+        pos += MESSAGE_HEADER_LENGTH[fmt];
+
+        boolean continues = stream != null && stream.body != null;
+        boolean extended = fmt <= 2 ? timestampField == EXTENDED_TIMESTAMP : stream.extended;
         if (extended) {
-            if (in.readableBytes() < 4) {
-                return false;
+            if (end - pos < 4) {
+                return;
             }
-            long ext = in.readUnsignedInt();
-            if (fmt <= 2) {
-                tsField = ext;
-            }
-            // on fmt 3 the field repeats the previous value; it is read and ignored
-        }
-        boolean startsMessage = cs.partial == null;
-        if (!startsMessage && fmt <= 1 && (length != cs.length || typeId != cs.typeId)) {
-            throw new MediaProtocolException("chunk stream " + csid + " changed its message header mid-message");
-        }
-        if (startsMessage && length > maxMessageLength) {
-            throw new MediaProtocolException("message of " + length + " bytes exceeds the limit of " + maxMessageLength);
-        }
-        int assembled = startsMessage ? 0 : cs.partial.readableBytes();
-        int payload = Math.min(chunkSize, length - assembled);
-        if (in.readableBytes() < payload) {
-            return false;
-        }
-        // The chunk is complete: commit the header state.
-        if (startsMessage) {
-            if (fmt == 0) {
-                cs.timestamp = tsField;
-                cs.delta = tsField; // spec §5.3.1.2.4: a fmt 3 message after fmt 0 takes its timestamp as delta
-            } else if (fmt <= 2) {
-                cs.delta = tsField;
-                cs.timestamp = (cs.timestamp + tsField) & 0xFFFFFFFFL;
-            } else if (cs.seen) {
-                cs.timestamp = (cs.timestamp + cs.delta) & 0xFFFFFFFFL;
+            long field = in.getUnsignedInt(pos);
+            if (fmt <= 2 || !continues) {
+                timestampField = field;
+                pos += 4;
+            } else if (field == stream.extendedField) {
+                pos += 4; // a continuation repeats its message's extended timestamp; some encoders leave it out
             }
         }
-        cs.length = length;
-        cs.typeId = typeId;
-        cs.messageStreamId = msid;
-        cs.extended = extended;
-        cs.seen = true;
-        if (startsMessage) {
-            if (partialStreams >= maxPartialStreams) {
-                throw new MediaProtocolException("more than " + maxPartialStreams + " messages assembled at once");
+
+        int payload;
+        if (continues) {
+            if (fmt <= 1 && length != stream.length) {
+                throw new MediaProtocolException("chunk stream " + csid + " changed the message length from "
+                        + stream.length + " to " + length + " mid-message");
             }
-            cs.partial = ctx.alloc().buffer(length, length);
-            partialStreams++;
+            payload = Math.min(chunkSize, stream.remaining);
+        } else {
+            if (length > maxMessageLength) {
+                throw new MediaProtocolException("message of " + length + " bytes exceeds the limit of " + maxMessageLength);
+            }
+            payload = Math.min(chunkSize, length);
+            if (payload < length && partialMessages >= maxPartialMessages) {
+                throw new MediaProtocolException("more than " + maxPartialMessages + " messages assembled at once");
+            }
         }
-        cs.partial.writeBytes(in, payload);
-        if (cs.partial.readableBytes() == length) {
-            ByteBuf body = cs.partial;
-            cs.partial = null;
-            partialStreams--;
-            deliver(new RtmpMessage(csid, typeId, cs.timestamp, msid, body), out);
+        if (end - pos < payload) {
+            return;
         }
-        return true;
+
+        // The whole chunk is here: from now on state changes.
+        in.readerIndex(pos);
+        if (stream == null) {
+            stream = streams.create(csid);
+        }
+        if (!continues) {
+            startMessage(ctx, stream, fmt, timestampField, extended, length, typeId, messageStreamId);
+        }
+        if (payload > 0) {
+            stream.body.writeBytes(in, payload);
+            stream.remaining -= payload;
+        }
+        if (stream.remaining == 0) {
+            completeMessage(ctx, csid, stream, out);
+        }
     }
 
-    private void deliver(RtmpMessage msg, List<Object> out) {
-        ByteBuf p = msg.payload();
-        switch (msg.typeId()) {
-            case RtmpMessage.SET_CHUNK_SIZE -> {
-                long size = p.readableBytes() >= 4 ? p.getUnsignedInt(p.readerIndex()) & 0x7FFFFFFFL : -1;
-                msg.release();
-                if (size < 1 || size > MAX_CHUNK_SIZE) {
-                    throw new MediaProtocolException("refused chunk size " + size);
+    private void startMessage(ChannelHandlerContext ctx, ChunkStream stream, int fmt, long timestampField,
+                              boolean extended, int length, int typeId, int messageStreamId) {
+        switch (fmt) {
+            case 0 -> {
+                stream.timestamp = timestampField;
+                // a fmt 3 message right after a fmt 0 one takes the fmt 0 timestamp as its delta (spec §5.3.1.2.4)
+                stream.timestampDelta = timestampField;
+            }
+            case 1, 2 -> stream.timestampDelta = timestampField;
+            default -> {
+                if (extended) {
+                    stream.timestampDelta = timestampField;
                 }
-                chunkSize = (int) size;
+            }
+        }
+        if (fmt != 0) {
+            stream.timestamp = (stream.timestamp + stream.timestampDelta) & UINT32_MASK;
+        }
+        stream.extended = extended;
+        if (extended) {
+            stream.extendedField = timestampField;
+        }
+        stream.length = length;
+        stream.typeId = typeId;
+        stream.messageStreamId = messageStreamId;
+        stream.remaining = length;
+        if (length > 0) {
+            stream.body = ctx.alloc().buffer(Math.min(length, FIRST_BODY_ALLOCATION), length);
+            partialMessages++;
+        }
+    }
+
+    private void completeMessage(ChannelHandlerContext ctx, int csid, ChunkStream stream, List<Object> out) {
+        ByteBuf body = stream.body;
+        if (body == null) {
+            body = Unpooled.EMPTY_BUFFER;
+        } else {
+            stream.body = null;
+            partialMessages--;
+        }
+        RtmpMessage message = new RtmpMessage(csid, stream.typeId, stream.timestamp, stream.messageStreamId, body);
+        switch (message.typeId()) {
+            case RtmpMessage.SET_CHUNK_SIZE -> {
+                try {
+                    chunkSize = announcedChunkSize(message.payload());
+                } finally {
+                    message.release();
+                }
             }
             case RtmpMessage.ABORT -> {
-                if (p.readableBytes() >= 4) {
-                    ChunkStream aborted = streams.get((int) p.getUnsignedInt(p.readerIndex()));
-                    if (aborted != null && aborted.partial != null) {
-                        aborted.partial.release();
-                        aborted.partial = null;
-                        partialStreams--;
-                    }
+                try {
+                    abort(readUnsignedInt(message.payload(), "abort"));
+                } finally {
+                    message.release();
                 }
-                msg.release();
             }
             case RtmpMessage.WINDOW_ACK_SIZE -> {
-                if (p.readableBytes() >= 4) {
-                    windowAckSize = p.getUnsignedInt(p.readerIndex());
+                try {
+                    windowAckSize = readUnsignedInt(message.payload(), "window acknowledgement size");
+                } catch (MediaProtocolException e) {
+                    message.release();
+                    throw e;
                 }
-                out.add(msg);
+                out.add(message);
             }
-            default -> out.add(msg);
+            default -> out.add(message);
         }
+    }
+
+    private static int announcedChunkSize(ByteBuf payload) {
+        long size = readUnsignedInt(payload, "set chunk size");
+        if (size < 1 || size > RtmpControl.MAX_CHUNK_SIZE) {
+            throw new MediaProtocolException("refused chunk size " + size);
+        }
+        return (int) size;
+    }
+
+    private void abort(long csid) {
+        ChunkStream stream = csid <= RtmpChunkEncoder.MAX_CHUNK_STREAM_ID ? streams.get((int) csid) : null;
+        if (stream != null && stream.body != null) {
+            stream.body.release();
+            stream.body = null;
+            stream.remaining = 0;
+            partialMessages--;
+        }
+    }
+
+    private static long readUnsignedInt(ByteBuf payload, String what) {
+        if (payload.readableBytes() < 4) {
+            throw new MediaProtocolException(what + " message of " + payload.readableBytes() + " bytes");
+        }
+        return payload.getUnsignedInt(payload.readerIndex());
     }
 
     private void acknowledgeIfDue(ChannelHandlerContext ctx) {
-        if (windowAckSize > 0 && bytesReceived - bytesAtLastAck >= windowAckSize) {
-            bytesAtLastAck = bytesReceived;
-            ctx.writeAndFlush(RtmpControl.acknowledgement(ctx.alloc(), bytesReceived & 0xFFFFFFFFL));
+        if (windowAckSize > 0 && bytesReceived - bytesAcknowledged >= windowAckSize && ctx.channel().isActive()) {
+            bytesAcknowledged = bytesReceived;
+            // from the tail, so the chunk encoder serialises it wherever it sits in the pipeline
+            ctx.channel().writeAndFlush(RtmpControl.acknowledgement(ctx.alloc(), bytesReceived & UINT32_MASK));
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        try {
+            super.channelInactive(ctx);
+        } finally {
+            releasePartialMessages();
         }
     }
 
     @Override
     protected void handlerRemoved0(ChannelHandlerContext ctx) {
-        for (ChunkStream cs : streams.values()) {
-            if (cs.partial != null) {
-                cs.partial.release();
-                cs.partial = null;
+        releasePartialMessages();
+    }
+
+    private void releasePartialMessages() {
+        streams.forEach(stream -> {
+            if (stream.body != null) {
+                stream.body.release();
+                stream.body = null;
+                stream.remaining = 0;
             }
-        }
-        streams.clear();
-        partialStreams = 0;
+        });
+        partialMessages = 0;
     }
 }

@@ -103,7 +103,8 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         switch (name) {
             case "connect" -> onConnect(txn, values.size() > 2 ? values.get(2) : null);
             case "createStream" -> sendResult(txn, null, (double) nextStreamId++);
-            case "releaseStream", "FCPublish", "FCUnpublish", "getStreamLength" -> {
+            case "getStreamLength" -> sendResult(txn, null, 0.0); // live: no length
+            case "releaseStream", "FCPublish", "FCUnpublish" -> {
                 if (txn != 0) {
                     sendResult(txn, null, null);
                 }
