@@ -85,7 +85,8 @@ class MediaBehaviourTest {
                 assertThat(first.keyframe()).isTrue();
                 assertThat(first.timestamp()).isZero(); // rebased for this player
                 // metadata and both sequence headers come before the first picture
-                List<FlvHttpClient.Tag> before = player.tags.subList(0, player.tags.indexOf(first));
+                List<FlvHttpClient.Tag> seen = List.copyOf(player.tags); // the reader thread keeps appending
+                List<FlvHttpClient.Tag> before = seen.subList(0, seen.indexOf(first));
                 assertThat(before).extracting(FlvHttpClient.Tag::type).contains(18, 9, 8);
                 startupMillis.add(TimeUnit.NANOSECONDS.toMillis(first.arrivedNanos() - player.connectedNanos));
             }

@@ -8,6 +8,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.util.collection.IntObjectHashMap;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Turns the chunk stream (RTMP spec §5.3) into complete {@link RtmpMessage}s with absolute timestamps.
@@ -110,7 +111,7 @@ public final class RtmpChunkDecoder extends ByteToMessageDecoder {
             return stream;
         }
 
-        void forEach(java.util.function.Consumer<ChunkStream> action) {
+        void forEach(Consumer<ChunkStream> action) {
             for (ChunkStream stream : low) {
                 if (stream != null) {
                     action.accept(stream);
@@ -236,7 +237,7 @@ public final class RtmpChunkDecoder extends ByteToMessageDecoder {
             stream.remaining -= payload;
         }
         if (stream.remaining == 0) {
-            completeMessage(ctx, csid, stream, out);
+            completeMessage(csid, stream, out);
         }
     }
 
@@ -272,7 +273,7 @@ public final class RtmpChunkDecoder extends ByteToMessageDecoder {
         }
     }
 
-    private void completeMessage(ChannelHandlerContext ctx, int csid, ChunkStream stream, List<Object> out) {
+    private void completeMessage(int csid, ChunkStream stream, List<Object> out) {
         ByteBuf body = stream.body;
         if (body == null) {
             body = Unpooled.EMPTY_BUFFER;

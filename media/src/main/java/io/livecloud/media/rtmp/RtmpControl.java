@@ -45,7 +45,8 @@ public final class RtmpControl {
     }
 
     public static RtmpMessage windowAckSize(ByteBufAllocator alloc, long windowSize) {
-        return control(RtmpMessage.WINDOW_ACK_SIZE, alloc.buffer(4).writeInt(unsigned32(windowSize)));
+        int size = unsigned32(windowSize);
+        return control(RtmpMessage.WINDOW_ACK_SIZE, alloc.buffer(4).writeInt(size));
     }
 
     /** @param limitType {@link #LIMIT_HARD}, {@link #LIMIT_SOFT} or {@link #LIMIT_DYNAMIC} */
@@ -53,8 +54,8 @@ public final class RtmpControl {
         if (limitType < LIMIT_HARD || limitType > LIMIT_DYNAMIC) {
             throw new IllegalArgumentException("limit type out of range: " + limitType);
         }
-        return control(RtmpMessage.SET_PEER_BANDWIDTH,
-                alloc.buffer(5).writeInt(unsigned32(windowSize)).writeByte(limitType));
+        int size = unsigned32(windowSize);
+        return control(RtmpMessage.SET_PEER_BANDWIDTH, alloc.buffer(5).writeInt(size).writeByte(limitType));
     }
 
     public static RtmpMessage streamBegin(ByteBufAllocator alloc, int messageStreamId) {

@@ -41,6 +41,17 @@ final class TrackingAllocator extends AbstractByteBufAllocator {
         return allocated.size();
     }
 
+    /** Bytes held by buffers not yet released. */
+    long capacityInUse() {
+        long total = 0;
+        for (ByteBuf buf : allocated) {
+            if (buf.refCnt() > 0) {
+                total += buf.capacity();
+            }
+        }
+        return total;
+    }
+
     void assertAllReleased() {
         for (ByteBuf buf : allocated) {
             assertThat(buf.refCnt()).as("buffer allocated by the code under test is released").isZero();
