@@ -7,6 +7,8 @@ import io.livecloud.media.Transport;
 import io.livecloud.media.http.MediaHttpServer;
 import io.livecloud.media.hub.StreamHub;
 import io.livecloud.media.rtmp.RtmpServer;
+import io.livecloud.processing.FfmpegBinaries;
+import io.livecloud.processing.FfmpegUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +59,7 @@ public final class LiveCloudServer implements AutoCloseable {
             log.info("LiveCloud listening ({}): rtmp {}  media-http {}  api {}  data {}", transport.name(),
                     rtmp.localAddress().getPort(), http.localAddress().getPort(), api.localAddress().getPort(),
                     config.dataDir().toAbsolutePath());
+            checkFfmpegInBackground(config);
             return server;
         } catch (Exception e) { // Netty rethrows a failed bind's checked BindException as is
             if (http != null) {
@@ -68,6 +71,22 @@ public final class LiveCloudServer implements AutoCloseable {
             transport.close();
             throw new IllegalStateException("cannot listen on the configured ports: " + e, e);
         }
+    }
+
+    /**
+     * Streaming does not need ffmpeg, processing (transcode, record, snapshot) does: say at start-up whether it runs,
+     * and what to install if not, without delaying the listeners.
+     */
+    private static void checkFfmpegInBackground(ServerConfig config) {
+        Thread t = new Thread(() -> {
+            try {
+                log.info("ffmpeg ready: {}", FfmpegBinaries.configured(config.ffmpegPath()).checkRuns());
+            } catch (FfmpegUnavailableException e) {
+                log.warn("ffmpeg unavailable, stream processing will not work: {}", e.getMessage());
+            }
+        }, "ffmpeg-check");
+        t.setDaemon(true);
+        t.start();
     }
 
     private static InetSocketAddress address(ServerConfig config, int port) {
