@@ -22,8 +22,15 @@ final class Ffmpeg implements AutoCloseable {
 
     /** Pushes a file in real time ({@code -re}), stream copy, as FLV over RTMP. */
     Proc publish(Path file, String rtmpUrl) {
-        return start("ffmpeg", List.of("-hide_banner", "-v", "error", "-re", "-i", file.toString(), "-c", "copy",
-                "-f", "flv", rtmpUrl));
+        return publish(file, rtmpUrl, List.of());
+    }
+
+    /** As {@link #publish(Path, String)}, with extra output options (e.g. {@code -rtmp_app}). */
+    Proc publish(Path file, String rtmpUrl, List<String> outputOptions) {
+        List<String> args = new ArrayList<>(List.of("-hide_banner", "-v", "error", "-re", "-i", file.toString(), "-c", "copy"));
+        args.addAll(outputOptions);
+        args.addAll(List.of("-f", "flv", rtmpUrl));
+        return start("ffmpeg", args);
     }
 
     /**

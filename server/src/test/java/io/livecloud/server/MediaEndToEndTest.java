@@ -94,6 +94,19 @@ class MediaEndToEndTest {
     }
 
     @Test
+    void obsWithTheWholeUrlAsServerAndAnEmptyStreamKey() throws Exception {
+        // what OBS sends for Server = rtmp://host/live/obs?auth_key=K and an empty key: app "live/obs?auth_key=K",
+        // tcUrl with the query, an empty publish name (SPEC §4); ffmpeg's rtmp options reproduce it byte for byte
+        Ffmpeg.Proc player = ffmpeg.decode(flv("obs"), 60);
+        awaitWaitingPlayers("obs", 1);
+        String tcUrl = "rtmp://127.0.0.1:" + server.rtmpPort() + "/live/obs?auth_key=1-0-0-abc";
+        Ffmpeg.Proc publisher = ffmpeg.publish(Fixtures.h264Aac(SECONDS), rtmp("ignored"),
+                List.of("-rtmp_app", "live/obs?auth_key=1-0-0-abc", "-rtmp_tcurl", tcUrl, "-rtmp_playpath", ""));
+        assertThat(publisher.waitFor(30)).as(publisher.stderr()).isZero();
+        assertWholeStream(player, true, true, "h264");
+    }
+
+    @Test
     void hevcOverEnhancedRtmpPlaysOnBothProtocols() throws Exception {
         Path file = Fixtures.hevcAac(SECONDS);
         Ffmpeg.Proc rtmpPlayer = ffmpeg.decode(rtmp("hevc"), 60);
