@@ -38,6 +38,13 @@ final class Fixtures {
                 List.of("-c:v", "libx265", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-x265-params", "log-level=error"));
     }
 
+    /** AV1 and Opus, both only possible over enhanced RTMP (FourCC {@code av01}, {@code Opus}). */
+    static Path av1Opus(int seconds) {
+        return make("av1-opus-" + seconds + "s.flv", seconds, true, true,
+                List.of("-c:v", "libsvtav1", "-preset", "12", "-pix_fmt", "yuv420p", "-svtav1-params", "lp=2"),
+                List.of("-c:a", "libopus", "-b:a", "64k", "-ar", "48000"));
+    }
+
     static Path videoOnly(int seconds) {
         return make("h264-only-" + seconds + "s.flv", seconds, true, false,
                 List.of("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"));
@@ -47,7 +54,12 @@ final class Fixtures {
         return make("aac-only-" + seconds + "s.flv", seconds, false, true, List.of());
     }
 
-    private static synchronized Path make(String name, int seconds, boolean video, boolean audio, List<String> videoCodec) {
+    private static Path make(String name, int seconds, boolean video, boolean audio, List<String> videoCodec) {
+        return make(name, seconds, video, audio, videoCodec, List.of("-c:a", "aac", "-b:a", "96k", "-ac", "2"));
+    }
+
+    private static synchronized Path make(String name, int seconds, boolean video, boolean audio, List<String> videoCodec,
+                                          List<String> audioCodec) {
         Path target = DIR.resolve(name);
         if (Files.exists(target)) {
             return target;
@@ -70,7 +82,7 @@ final class Fixtures {
                         "-b:v", name.contains("8mbps") ? "8M" : "800k"));
             }
             if (audio) {
-                args.addAll(List.of("-c:a", "aac", "-b:a", "96k", "-ac", "2"));
+                args.addAll(audioCodec);
             }
             args.addAll(List.of("-f", "flv", tmp.toString()));
             Process p = FfmpegBinaries.bundled().command("ffmpeg", args).redirectErrorStream(true).start();

@@ -58,6 +58,11 @@ class MediaEndToEndTest {
     }
 
     private static void assertWholeStream(Ffmpeg.Proc player, boolean video, boolean audio, String videoCodec) throws Exception {
+        assertWholeStream(player, video, audio, videoCodec, "aac", Fixtures.AAC_FRAMES_PER_SECOND);
+    }
+
+    private static void assertWholeStream(Ffmpeg.Proc player, boolean video, boolean audio, String videoCodec,
+                                          String audioCodec, double audioFramesPerSecond) throws Exception {
         assertThat(player.waitFor(60)).as("exit of %s: %s", player.commandLine, player.stderr()).isZero();
         assertThat(player.errors()).as("decode errors").isEmpty();
         FrameCrc decoded = FrameCrc.parse(player.stdout());
@@ -74,8 +79,8 @@ class MediaEndToEndTest {
         if (audio) {
             FrameCrc.Track a = decoded.audio();
             assertThat(a).as("audio track").isNotNull();
-            assertThat(player.inputCodec("Audio")).isEqualTo("aac");
-            assertThat(a.frames()).isCloseTo((int) (SECONDS * Fixtures.AAC_FRAMES_PER_SECOND), within(4));
+            assertThat(player.inputCodec("Audio")).isEqualTo(audioCodec);
+            assertThat(a.frames()).isCloseTo((int) (SECONDS * audioFramesPerSecond), within(4));
         } else {
             assertThat(decoded.audio()).isNull();
         }
@@ -116,6 +121,19 @@ class MediaEndToEndTest {
         assertThat(publisher.waitFor(30)).as(publisher.stderr()).isZero();
         assertWholeStream(rtmpPlayer, true, true, "hevc");
         assertWholeStream(flvPlayer, true, true, "hevc");
+    }
+
+    @Test
+    void av1AndOpusOverEnhancedRtmp() throws Exception {
+        Path file = Fixtures.av1Opus(SECONDS);
+        Ffmpeg.Proc rtmpPlayer = ffmpeg.decode(rtmp("av1"), 60);
+        Ffmpeg.Proc flvPlayer = ffmpeg.decode(flv("av1"), 60);
+        awaitWaitingPlayers("av1", 2);
+        Ffmpeg.Proc publisher = ffmpeg.publish(file, rtmp("av1"));
+        assertThat(publisher.waitFor(30)).as(publisher.stderr()).isZero();
+        double opusFramesPerSecond = 50; // 20 ms frames
+        assertWholeStream(rtmpPlayer, true, true, "av1", "opus", opusFramesPerSecond);
+        assertWholeStream(flvPlayer, true, true, "av1", "opus", opusFramesPerSecond);
     }
 
     @Test
