@@ -3,12 +3,10 @@ package io.livecloud.server;
 import io.livecloud.media.Transport;
 import io.livecloud.media.hub.MediaMetrics;
 import io.livecloud.media.hub.StreamHub;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -32,16 +30,8 @@ final class ApiHttpServer implements AutoCloseable {
     private final Channel channel;
 
     ApiHttpServer(Transport transport, InetSocketAddress bind, StreamHub hub) {
-        ServerBootstrap b = new ServerBootstrap()
-                .group(transport.acceptors(), transport.workers())
-                .channel(transport.serverChannel())
-                .childHandler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), new Handler(hub));
-                    }
-                });
-        this.channel = b.bind(bind).syncUninterruptibly().channel();
+        this.channel = transport.listen(bind, ch -> ch.pipeline().addLast(
+                new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), new Handler(hub)));
     }
 
     InetSocketAddress localAddress() {

@@ -13,7 +13,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.awaitility.Awaitility.await;
 
 /**
  * A second, independent player: GStreamer ({@code rtmp2src}, {@code souphttpsrc} + {@code flvdemux}) receives the
@@ -23,18 +22,18 @@ class GStreamerPlaybackTest {
     private static final int SECONDS = 6;
     @TempDir
     static Path dir;
+    private static TestNode node;
     private static LiveCloudServer server;
 
     @BeforeAll
     static void start() {
-        server = LiveCloudServer.start(ServerConfig.defaults().withBindAddress("127.0.0.1").withPorts(0, 0, 0)
-                .withDataDir(dir.resolve("data"))
-                .withHub(HubSettings.defaults().withPlayWaitMillis(20_000).withPublisherGraceMillis(500)));
+        node = new TestNode(dir.resolve("data"), HubSettings.defaults().withPlayWaitMillis(20_000).withPublisherGraceMillis(500));
+        server = node.server;
     }
 
     @AfterAll
     static void stop() {
-        server.close();
+        node.close();
     }
 
     private static Process gstreamer(String source, Path out) throws Exception {
@@ -51,9 +50,8 @@ class GStreamerPlaybackTest {
         Process rtmp = gstreamer("rtmp2src location=rtmp://127.0.0.1:" + server.rtmpPort() + "/live/gst", rtmpOut);
         Process flv = gstreamer("souphttpsrc location=http://127.0.0.1:" + server.httpPort() + "/live/gst.flv", flvOut);
         try (Ffmpeg ffmpeg = new Ffmpeg()) {
-            await().atMost(20, TimeUnit.SECONDS).until(() -> server.hub().streams().stream()
-                    .anyMatch(s -> s.key().stream().equals("gst") && s.subscriberCount() == 2));
-            Ffmpeg.Proc publisher = ffmpeg.publish(Fixtures.h264Aac(SECONDS), "rtmp://127.0.0.1:" + server.rtmpPort() + "/live/gst");
+            node.awaitPlayers("gst", 2);
+            Ffmpeg.Proc publisher = ffmpeg.publish(Fixtures.h264Aac(SECONDS), node.rtmp("gst"));
             assertThat(publisher.waitFor(30)).isZero();
             for (Process p : List.of(rtmp, flv)) {
                 assertThat(p.waitFor(20, TimeUnit.SECONDS)).as("gstreamer ends at end of stream").isTrue();

@@ -30,6 +30,7 @@ import static org.awaitility.Awaitility.await;
 class MediaBehaviourTest {
     @TempDir
     static Path dataDir;
+    private static TestNode node;
     private static LiveCloudServer server;
     private final Ffmpeg ffmpeg = new Ffmpeg();
     private final HttpClient http = HttpClient.newHttpClient();
@@ -38,13 +39,13 @@ class MediaBehaviourTest {
     static void start() {
         HubSettings hub = HubSettings.defaults().withPublisherGraceMillis(3_000)
                 .withSubscriberBudgetBytes(256 * 1024).withStuckPlayerMillis(3_000);
-        server = LiveCloudServer.start(ServerConfig.defaults().withBindAddress("127.0.0.1").withPorts(0, 0, 0)
-                .withDataDir(dataDir).withHub(hub));
+        node = new TestNode(dataDir, hub);
+        server = node.server;
     }
 
     @AfterAll
     static void stop() {
-        server.close();
+        node.close();
     }
 
     @AfterEach
@@ -53,11 +54,11 @@ class MediaBehaviourTest {
     }
 
     private String rtmp(String stream) {
-        return "rtmp://127.0.0.1:" + server.rtmpPort() + "/live/" + stream;
+        return node.rtmp(stream);
     }
 
     private String flv(String stream) {
-        return "http://127.0.0.1:" + server.httpPort() + "/live/" + stream + ".flv";
+        return node.flv(stream);
     }
 
     private Ffmpeg.Proc publishLive(String stream, int seconds) {
@@ -66,10 +67,7 @@ class MediaBehaviourTest {
 
     private Ffmpeg.Proc publishLive(String stream, Path file) {
         Ffmpeg.Proc p = ffmpeg.publish(file, rtmp(stream));
-        await().atMost(15, TimeUnit.SECONDS).until(() -> {
-            var s = server.hub().streams().stream().filter(x -> x.key().stream().equals(stream)).findFirst();
-            return s.isPresent() && s.get().publisher() != null;
-        });
+        node.awaitPublisher(stream);
         return p;
     }
 
@@ -253,11 +251,11 @@ class MediaBehaviourTest {
             assertThat(header[4]).isEqualTo((byte) 5); // audio and video
         }
 
-        HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.apiPort() + "/health")).build(),
+        HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(node.api("/health"))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"status\":\"UP\"");
-        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.apiPort() + "/metrics")).build(),
+        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(node.api("/metrics"))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.body()).contains("livecloud_streams_live").contains("livecloud_media_bytes_out_total");
     }

@@ -24,19 +24,18 @@ class MediaEndToEndTest {
     private static final int SECONDS = 6;
     @TempDir
     static Path dataDir;
-    private static LiveCloudServer server;
+    private static TestNode node;
     private final Ffmpeg ffmpeg = new Ffmpeg();
 
     @BeforeAll
     static void start() {
         HubSettings hub = HubSettings.defaults().withPlayWaitMillis(20_000).withPublisherGraceMillis(1_500);
-        server = LiveCloudServer.start(ServerConfig.defaults().withBindAddress("127.0.0.1").withPorts(0, 0, 0)
-                .withDataDir(dataDir).withHub(hub));
+        node = new TestNode(dataDir, hub);
     }
 
     @AfterAll
     static void stop() {
-        server.close();
+        node.close();
     }
 
     @AfterEach
@@ -45,16 +44,15 @@ class MediaEndToEndTest {
     }
 
     private String rtmp(String stream) {
-        return "rtmp://127.0.0.1:" + server.rtmpPort() + "/live/" + stream;
+        return node.rtmp(stream);
     }
 
     private String flv(String stream) {
-        return "http://127.0.0.1:" + server.httpPort() + "/live/" + stream + ".flv";
+        return node.flv(stream);
     }
 
     private void awaitWaitingPlayers(String stream, int n) {
-        await().atMost(20, TimeUnit.SECONDS).until(() -> server.hub().streams().stream()
-                .anyMatch(s -> s.key().stream().equals(stream) && s.subscriberCount() >= n));
+        node.awaitPlayers(stream, n);
     }
 
     private static void assertWholeStream(Ffmpeg.Proc player, boolean video, boolean audio, String videoCodec) throws Exception {
@@ -104,7 +102,7 @@ class MediaEndToEndTest {
         // tcUrl with the query, an empty publish name (SPEC §4); ffmpeg's rtmp options reproduce it byte for byte
         Ffmpeg.Proc player = ffmpeg.decode(flv("obs"), 60);
         awaitWaitingPlayers("obs", 1);
-        String tcUrl = "rtmp://127.0.0.1:" + server.rtmpPort() + "/live/obs?auth_key=1-0-0-abc";
+        String tcUrl = "rtmp://127.0.0.1:" + node.server.rtmpPort() + "/live/obs?auth_key=1-0-0-abc";
         Ffmpeg.Proc publisher = ffmpeg.publish(Fixtures.h264Aac(SECONDS), rtmp("ignored"),
                 List.of("-rtmp_app", "live/obs?auth_key=1-0-0-abc", "-rtmp_tcurl", tcUrl, "-rtmp_playpath", ""));
         assertThat(publisher.waitFor(30)).as(publisher.stderr()).isZero();
@@ -156,7 +154,7 @@ class MediaEndToEndTest {
         List<Ffmpeg.Proc> decoders = new ArrayList<>();
         try {
             for (int i = 0; i < 16; i++) {
-                flvPlayers.add(new FlvHttpClient(server.httpPort(), "/live/crowd.flv"));
+                flvPlayers.add(new FlvHttpClient(node.server.httpPort(), "/live/crowd.flv"));
             }
             for (int i = 0; i < 2; i++) {
                 decoders.add(ffmpeg.decode(rtmp("crowd"), 60));

@@ -4,10 +4,7 @@ import io.livecloud.media.SessionLog;
 import io.livecloud.media.StreamGate;
 import io.livecloud.media.Transport;
 import io.livecloud.media.hub.StreamHub;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.handler.timeout.IdleStateHandler;
 
 import java.net.InetSocketAddress;
@@ -23,23 +20,12 @@ public final class RtmpServer implements AutoCloseable {
     private final Channel channel;
 
     public RtmpServer(Transport transport, InetSocketAddress bind, StreamHub hub, StreamGate gate, SessionLog sessions) {
-        ServerBootstrap b = new ServerBootstrap()
-                .group(transport.acceptors(), transport.workers())
-                .channel(transport.serverChannel())
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        ch.pipeline().addLast(
-                                new IdleStateHandler(IDLE_SECONDS, 0, 0, TimeUnit.SECONDS),
-                                new RtmpHandshakeHandler(),
-                                new RtmpChunkDecoder(),
-                                new RtmpChunkEncoder(),
-                                new RtmpSession(hub, gate, sessions));
-                    }
-                });
-        this.channel = b.bind(bind).syncUninterruptibly().channel();
+        this.channel = transport.listen(bind, ch -> ch.pipeline().addLast(
+                new IdleStateHandler(IDLE_SECONDS, 0, 0, TimeUnit.SECONDS),
+                new RtmpHandshakeHandler(),
+                new RtmpChunkDecoder(),
+                new RtmpChunkEncoder(),
+                new RtmpSession(hub, gate, sessions)));
     }
 
     public InetSocketAddress localAddress() {

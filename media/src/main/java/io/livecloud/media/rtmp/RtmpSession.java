@@ -286,8 +286,9 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     }
 
     private void onUserControl(ByteBuf payload) {
-        if (payload.readableBytes() >= 6 && payload.getUnsignedShort(payload.readerIndex()) == RtmpControl.PING_REQUEST) {
-            ctx.writeAndFlush(RtmpControl.pingResponse(ctx.alloc(), payload.getInt(payload.readerIndex() + 2)));
+        RtmpControl.UserControlEvent event = RtmpControl.parseUserControl(payload);
+        if (event.type() == RtmpControl.PING_REQUEST) {
+            ctx.writeAndFlush(RtmpControl.pingResponse(ctx.alloc(), event.value()));
         }
     }
 
