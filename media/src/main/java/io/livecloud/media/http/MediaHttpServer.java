@@ -6,6 +6,7 @@ import io.livecloud.media.Transport;
 import io.livecloud.media.hub.StreamHub;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 
 import java.net.InetSocketAddress;
@@ -18,6 +19,7 @@ public final class MediaHttpServer implements AutoCloseable {
 
     public MediaHttpServer(Transport transport, InetSocketAddress bind, StreamHub hub, StreamGate gate, SessionLog sessions) {
         this.channel = transport.listen(bind, ch -> ch.pipeline().addLast(
+                new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true),
                 new IdleStateHandler(REQUEST_IDLE_SECONDS, 0, 0, TimeUnit.SECONDS),
                 new HttpServerCodec(4096, 8192, 8192),
                 new HttpMediaHandler(hub, gate, sessions)));

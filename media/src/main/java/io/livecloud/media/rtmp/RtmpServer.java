@@ -5,6 +5,7 @@ import io.livecloud.media.StreamGate;
 import io.livecloud.media.Transport;
 import io.livecloud.media.hub.StreamHub;
 import io.netty.channel.Channel;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 
 import java.net.InetSocketAddress;
@@ -21,6 +22,7 @@ public final class RtmpServer implements AutoCloseable {
 
     public RtmpServer(Transport transport, InetSocketAddress bind, StreamHub hub, StreamGate gate, SessionLog sessions) {
         this.channel = transport.listen(bind, ch -> ch.pipeline().addLast(
+                new FlushConsolidationHandler(FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true),
                 new IdleStateHandler(IDLE_SECONDS, 0, 0, TimeUnit.SECONDS),
                 new RtmpHandshakeHandler(),
                 new RtmpChunkDecoder(),
