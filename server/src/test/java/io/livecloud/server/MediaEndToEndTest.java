@@ -122,6 +122,27 @@ class MediaEndToEndTest {
     }
 
     @Test
+    void legacyCodecId12HevcIsCachedAndPlayed() throws Exception {
+        Ffmpeg.Proc whole = ffmpeg.decode(flv("legacy"), 60);
+        awaitWaitingPlayers("legacy", 1);
+        Thread publisher = new Thread(() -> {
+            try {
+                LegacyHevcPublisher.publish(node.server.rtmpPort(), "live", "legacy", Fixtures.hevcAac(SECONDS));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        publisher.start();
+        Thread.sleep(2_500);
+        try (FlvHttpClient joiner = new FlvHttpClient(node.server.httpPort(), "/live/legacy.flv")) {
+            await().atMost(5, TimeUnit.SECONDS).until(() -> joiner.firstVideoFrame() != null);
+            assertThat(joiner.firstVideoFrame().keyframe()).as("the GOP cache recognised codec-12 keyframes").isTrue();
+        }
+        publisher.join(30_000);
+        assertWholeStream(whole, true, true, "hevc");
+    }
+
+    @Test
     void av1AndOpusOverEnhancedRtmp() throws Exception {
         Path file = Fixtures.av1Opus(SECONDS);
         Ffmpeg.Proc rtmpPlayer = ffmpeg.decode(rtmp("av1"), 60);

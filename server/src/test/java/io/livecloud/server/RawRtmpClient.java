@@ -26,6 +26,7 @@ final class RawRtmpClient implements AutoCloseable {
     }
 
     RawRtmpClient handshake() throws IOException {
+        socket.setSoTimeout(0);
         byte[] c1 = new byte[1536];
         new Random(1).nextBytes(c1);
         System.arraycopy(new byte[8], 0, c1, 0, 8); // time + zero: the plain handshake
@@ -38,6 +39,24 @@ final class RawRtmpClient implements AutoCloseable {
         System.arraycopy(s0s1s2, 1, c2, 0, 1536);
         out.write(c2);
         out.flush();
+        socket.setSoTimeout(5_000);
+        return this;
+    }
+
+    /** Reads and drops whatever the server sends, on a background thread, so its writes never block. */
+    RawRtmpClient drainInBackground() {
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[8192];
+            try {
+                while (in.read(buf) >= 0) {
+                    // answers are not needed by the tests that use this
+                }
+            } catch (IOException closed) {
+                // the test closed the socket
+            }
+        }, "raw-rtmp-drain");
+        t.setDaemon(true);
+        t.start();
         return this;
     }
 
