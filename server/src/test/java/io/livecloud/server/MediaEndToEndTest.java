@@ -84,16 +84,21 @@ class MediaEndToEndTest {
         }
     }
 
+    /** One RTMP and one HTTP-FLV player wait, the file is pushed, both must decode all of it. */
+    private void pushAndPlayOnBothProtocols(String stream, Path file, String videoCodec, String audioCodec,
+                                            double audioFramesPerSecond) throws Exception {
+        Ffmpeg.Proc rtmpPlayer = ffmpeg.decode(rtmp(stream), 60);
+        Ffmpeg.Proc flvPlayer = ffmpeg.decode(flv(stream), 60);
+        awaitWaitingPlayers(stream, 2);
+        Ffmpeg.Proc publisher = ffmpeg.publish(file, rtmp(stream));
+        assertThat(publisher.waitFor(30)).as(publisher.stderr()).isZero();
+        assertWholeStream(rtmpPlayer, true, true, videoCodec, audioCodec, audioFramesPerSecond);
+        assertWholeStream(flvPlayer, true, true, videoCodec, audioCodec, audioFramesPerSecond);
+    }
+
     @Test
     void aPushedH264AacStreamDecodesCompletelyOverRtmpAndHttpFlv() throws Exception {
-        Path file = Fixtures.h264Aac(SECONDS);
-        Ffmpeg.Proc rtmpPlayer = ffmpeg.decode(rtmp("whole"), 60);
-        Ffmpeg.Proc flvPlayer = ffmpeg.decode(flv("whole"), 60);
-        awaitWaitingPlayers("whole", 2);
-        Ffmpeg.Proc publisher = ffmpeg.publish(file, rtmp("whole"));
-        assertThat(publisher.waitFor(30)).as(publisher.stderr()).isZero();
-        assertWholeStream(rtmpPlayer, true, true, "h264");
-        assertWholeStream(flvPlayer, true, true, "h264");
+        pushAndPlayOnBothProtocols("whole", Fixtures.h264Aac(SECONDS), "h264", "aac", Fixtures.AAC_FRAMES_PER_SECOND);
     }
 
     @Test
@@ -111,14 +116,7 @@ class MediaEndToEndTest {
 
     @Test
     void hevcOverEnhancedRtmpPlaysOnBothProtocols() throws Exception {
-        Path file = Fixtures.hevcAac(SECONDS);
-        Ffmpeg.Proc rtmpPlayer = ffmpeg.decode(rtmp("hevc"), 60);
-        Ffmpeg.Proc flvPlayer = ffmpeg.decode(flv("hevc"), 60);
-        awaitWaitingPlayers("hevc", 2);
-        Ffmpeg.Proc publisher = ffmpeg.publish(file, rtmp("hevc"));
-        assertThat(publisher.waitFor(30)).as(publisher.stderr()).isZero();
-        assertWholeStream(rtmpPlayer, true, true, "hevc");
-        assertWholeStream(flvPlayer, true, true, "hevc");
+        pushAndPlayOnBothProtocols("hevc", Fixtures.hevcAac(SECONDS), "hevc", "aac", Fixtures.AAC_FRAMES_PER_SECOND);
     }
 
     @Test
@@ -144,15 +142,8 @@ class MediaEndToEndTest {
 
     @Test
     void av1AndOpusOverEnhancedRtmp() throws Exception {
-        Path file = Fixtures.av1Opus(SECONDS);
-        Ffmpeg.Proc rtmpPlayer = ffmpeg.decode(rtmp("av1"), 60);
-        Ffmpeg.Proc flvPlayer = ffmpeg.decode(flv("av1"), 60);
-        awaitWaitingPlayers("av1", 2);
-        Ffmpeg.Proc publisher = ffmpeg.publish(file, rtmp("av1"));
-        assertThat(publisher.waitFor(30)).as(publisher.stderr()).isZero();
         double opusFramesPerSecond = 50; // 20 ms frames
-        assertWholeStream(rtmpPlayer, true, true, "av1", "opus", opusFramesPerSecond);
-        assertWholeStream(flvPlayer, true, true, "av1", "opus", opusFramesPerSecond);
+        pushAndPlayOnBothProtocols("av1", Fixtures.av1Opus(SECONDS), "av1", "opus", opusFramesPerSecond);
     }
 
     @Test
