@@ -236,7 +236,8 @@ public final class LiveStream {
             }
         }
         for (Subscriber s : waiting) {
-            runOn(s.eventLoop(), () -> s.onEnd(reason));
+            // never started: for them the stream was simply not there
+            runOn(s.eventLoop(), () -> s.onEnd(Subscriber.EndReason.NOT_FOUND));
         }
         groups = NO_GROUPS;
         waiting.clear();

@@ -176,6 +176,30 @@ class LiveStreamTest {
     }
 
     @Test
+    void aPlayerThatJoinedDuringTheGraceAndNeverStartedIsToldNotFound() throws Exception {
+        StreamHub hub = new StreamHub(HubSettings.defaults().withPublisherGraceMillis(300));
+        LiveStream stream = on(publisherLoop, () -> hub.startPublishing(KEY, publisher));
+        RecordingSubscriber stayed = new RecordingSubscriber(otherLoop);
+        on(otherLoop, () -> hub.join(KEY, stayed));
+        on(publisherLoop, () -> {
+            hub.stopPublishing(stream, publisher, publisherLoop);
+            return null;
+        });
+        RecordingSubscriber late = new RecordingSubscriber(otherLoop);
+        assertThat(on(otherLoop, () -> hub.join(KEY, late)).result()).isEqualTo(LiveStream.JoinResult.WAITING);
+        await().atMost(5, TimeUnit.SECONDS).until(() -> late.endReason != null && stayed.endReason != null);
+        assertThat(stayed.endReason).isEqualTo(Subscriber.EndReason.UNPUBLISHED);
+        assertThat(late.endReason).isEqualTo(Subscriber.EndReason.NOT_FOUND);
+        assertThat(late.started).isFalse();
+        on(otherLoop, () -> {
+            stream.leave(stayed);
+            stream.leave(late);
+            return null;
+        });
+        assertThat(hub.find(KEY)).isNull();
+    }
+
+    @Test
     void aGopLargerThanTheCacheIsNotCachedAndJoinersWaitForTheNextKeyframe() throws Exception {
         StreamHub hub = new StreamHub(new HubSettings(0, 0, 25, 1 << 20, 10_000));
         LiveStream stream = on(publisherLoop, () -> hub.startPublishing(KEY, publisher));
