@@ -17,6 +17,7 @@ final class FlvFrameEncoding implements FrameEncoding {
     static final FlvFrameEncoding INSTANCE = new FlvFrameEncoding();
     static final int TAG_HEADER_SIZE = 11;
     private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     @Override
     public int slot() {
@@ -35,19 +36,26 @@ final class FlvFrameEncoding implements FrameEncoding {
 
     /** The per-player start of a tag's chunk: chunk-size line and tag header. */
     static ByteBuf tagStart(ByteBufAllocator alloc, MediaFrame frame, long timestamp) {
-        int chunkSize = TAG_HEADER_SIZE + frame.size() + 4;
-        byte[] sizeLine = (Integer.toHexString(chunkSize) + "\r\n").getBytes(StandardCharsets.US_ASCII);
-        ByteBuf out = alloc.directBuffer(sizeLine.length + TAG_HEADER_SIZE);
-        out.writeBytes(sizeLine);
+        ByteBuf out = alloc.directBuffer(8 + CRLF.length + TAG_HEADER_SIZE);
+        writeSizeLine(out, TAG_HEADER_SIZE + frame.size() + 4);
         FlvTagWriter.writeTagHeader(out, frame.type(), frame.size(), timestamp);
         return out;
     }
 
+    /** {@code <size in hex>\r\n} without building a String: this runs per player per frame. */
+    private static void writeSizeLine(ByteBuf out, int size) {
+        int digits = Math.max(1, (Integer.SIZE - Integer.numberOfLeadingZeros(size) + 3) / 4);
+        for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) {
+            out.writeByte(HEX[(size >>> shift) & 0xf]);
+        }
+        out.writeBytes(CRLF);
+    }
+
     /** Wraps a buffer (the FLV file header) as one HTTP chunk. */
     static ByteBuf chunk(ByteBufAllocator alloc, ByteBuf content) {
-        byte[] sizeLine = (Integer.toHexString(content.readableBytes()) + "\r\n").getBytes(StandardCharsets.US_ASCII);
-        ByteBuf out = alloc.directBuffer(sizeLine.length + content.readableBytes() + CRLF.length);
-        out.writeBytes(sizeLine).writeBytes(content).writeBytes(CRLF);
+        ByteBuf out = alloc.directBuffer(8 + 2 * CRLF.length + content.readableBytes());
+        writeSizeLine(out, content.readableBytes());
+        out.writeBytes(content).writeBytes(CRLF);
         content.release();
         return out;
     }
