@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Side-by-side load run: LiveCloud and nginx-rtmp on this machine, the same 720p ~2.5 Mbit/s stream pushed to
-# both, the same players against each, alternating. Prints one line per run; JSON lines go to bench/results.jsonl.
+# both by the load tool itself (so it can time each video frame from publish to arrival), the same players against
+# each, alternating. Prints one line per run; JSON lines go to bench/results.jsonl.
 #   bench/compare.sh [player counts...]        default: 10 100 500
 # Needs: JDK 17+, Maven; for the nginx side: apt-get install nginx libnginx-mod-rtmp (it is skipped without it).
 set -euo pipefail
@@ -16,12 +17,12 @@ trap cleanup EXIT
 mvn -B -q -DskipTests install >&2
 cp="bench/target/classes:$(cat bench/target/runtime-classpath.txt)"
 read -r FFMPEG LIBDIR < <(java -cp "$cp" io.livecloud.bench.FfmpegPath)
-export LD_LIBRARY_PATH="$LIBDIR"
+
 
 fixture=bench/target/bench-720p-2500k.flv
 if [ ! -f "$fixture" ]; then
   echo "making $fixture (720p25, 2.5 Mbit/s, GOP 2 s, AAC)" >&2
-  "$FFMPEG" -hide_banner -v error -y -f lavfi -i "testsrc2=size=1280x720:rate=25,noise=alls=8:allf=t" \
+  LD_LIBRARY_PATH="$LIBDIR" "$FFMPEG" -hide_banner -v error -y -f lavfi -i "testsrc2=size=1280x720:rate=25,noise=alls=8:allf=t" \
     -f lavfi -i "sine=frequency=440:sample_rate=44100" -t 60 -c:v libx264 -preset veryfast -b:v 2400k \
     -maxrate 2500k -bufsize 5000k -g 50 -keyint_min 50 -sc_threshold 0 -pix_fmt yuv420p -c:a aac -b:a 96k -f flv "$fixture"
 fi
@@ -53,19 +54,13 @@ else
 fi
 sleep 3
 
-"$FFMPEG" -hide_banner -v error -re -stream_loop -1 -i "$fixture" -c copy -f flv rtmp://127.0.0.1:19350/live/bench &
-pids+=("$!")
-[ -n "$ng" ] && { "$FFMPEG" -hide_banner -v error -re -stream_loop -1 -i "$fixture" -c copy -f flv rtmp://127.0.0.1:19351/live/bench & pids+=("$!"); }
-sleep 4
-
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r); $(date -u +%Y-%m-%dT%H:%MZ)"
 for n in "${counts[@]}"; do
+  run() { java -cp "$cp" io.livecloud.bench.LoadTool --players "$n" --warmup "$WARMUP" --seconds "$SECONDS_PER_RUN" \
+      --publish "$fixture" --probes 5 --json bench/results.jsonl "$@"; }
   if [ -n "$ng" ]; then
-    java -cp "$cp" io.livecloud.bench.LoadTool --url rtmp://127.0.0.1:19351/live/bench --players "$n" --warmup "$WARMUP" \
-      --seconds "$SECONDS_PER_RUN" --pid "$ng" --label nginx-rtmp --json bench/results.jsonl
+    run --url rtmp://127.0.0.1:19351/live/bench$n --pid "$ng" --label nginx-rtmp
   fi
-  java -cp "$cp" io.livecloud.bench.LoadTool --url rtmp://127.0.0.1:19350/live/bench --players "$n" --warmup "$WARMUP" \
-    --seconds "$SECONDS_PER_RUN" --pid "$lc" --label livecloud --json bench/results.jsonl
-  java -cp "$cp" io.livecloud.bench.LoadTool --url http://127.0.0.1:18080/live/bench.flv --players "$n" --warmup "$WARMUP" \
-    --seconds "$SECONDS_PER_RUN" --pid "$lc" --label livecloud --json bench/results.jsonl
+  run --url rtmp://127.0.0.1:19350/live/bench$n --pid "$lc" --label livecloud
+  run --url http://127.0.0.1:18080/live/flv$n.flv --publish-url rtmp://127.0.0.1:19350/live/flv$n --pid "$lc" --label livecloud
 done

@@ -9,6 +9,16 @@ final class PlayerStats {
     volatile String failure;
     volatile boolean connected;
 
+    /** End-to-end latency samples in ms (probe players only), taken while {@link #measuring}. */
+    final java.util.List<Long> latencies = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    volatile boolean measuring;
+
+    void latency(long nanos) {
+        if (measuring) {
+            latencies.add(nanos / 1_000_000);
+        }
+    }
+
     long startupMillis() {
         return firstKeyframeNanos == 0 ? -1 : (firstKeyframeNanos - connectStartNanos) / 1_000_000;
     }

@@ -16,12 +16,15 @@ final class RtmpPlayerHandler extends SimpleChannelInboundHandler<RtmpMessage> {
     private final String tcUrl;
     private final String stream;
     private final PlayerStats stats;
+    /** When set, this player is a latency probe: it looks up when each video frame it gets was published. */
+    private final FlvPacedPublisher clock;
 
-    RtmpPlayerHandler(String app, String tcUrl, String stream, PlayerStats stats) {
+    RtmpPlayerHandler(String app, String tcUrl, String stream, PlayerStats stats, FlvPacedPublisher clock) {
         this.app = app;
         this.tcUrl = tcUrl;
         this.stream = stream;
         this.stats = stats;
+        this.clock = clock;
     }
 
     @Override
@@ -67,6 +70,12 @@ final class RtmpPlayerHandler extends SimpleChannelInboundHandler<RtmpMessage> {
             }
             case RtmpMessage.VIDEO -> {
                 ByteBuf p = msg.payload();
+                if (clock != null && p.isReadable()) {
+                    Long sent = clock.sentAt.get(FlvPacedPublisher.crc(p));
+                    if (sent != null) {
+                        stats.latency(System.nanoTime() - sent);
+                    }
+                }
                 if (stats.firstKeyframeNanos == 0 && p.readableBytes() >= 2) {
                     int first = p.getUnsignedByte(p.readerIndex());
                     int second = p.getUnsignedByte(p.readerIndex() + 1);
