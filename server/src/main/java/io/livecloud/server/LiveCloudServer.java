@@ -1,8 +1,13 @@
 package io.livecloud.server;
 
+import io.livecloud.control.address.AddressGenerator;
+import io.livecloud.control.cname.CnameChecker;
+import io.livecloud.control.cname.CnamePoller;
+import io.livecloud.control.domain.DomainCatalog;
+import io.livecloud.control.gate.DomainGate;
+import io.livecloud.control.store.ControlStore;
+import io.livecloud.control.store.JdbcControlStore;
 import io.livecloud.media.SessionLog;
-import io.livecloud.media.StreamEvents;
-import io.livecloud.media.StreamGate;
 import io.livecloud.media.Transport;
 import io.livecloud.media.http.MediaHttpServer;
 import io.livecloud.media.hub.StreamHub;
@@ -16,6 +21,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.time.Clock;
 
 /** One LiveCloud node in one process: the media plane and the operator's API, wired from a {@link ServerConfig}. */
 public final class LiveCloudServer implements AutoCloseable {
@@ -27,15 +33,25 @@ public final class LiveCloudServer implements AutoCloseable {
     private final RtmpServer rtmp;
     private final MediaHttpServer http;
     private final ApiHttpServer api;
+    private final ControlStore store;
+    private final DomainCatalog catalog;
+    private final AddressGenerator addresses;
+    private final boolean firstStart;
+    private volatile CnamePoller cnamePoller;
 
     private LiveCloudServer(ServerConfig config, Transport transport, StreamHub hub, RtmpServer rtmp,
-                            MediaHttpServer http, ApiHttpServer api) {
+                            MediaHttpServer http, ApiHttpServer api, ControlStore store, DomainCatalog catalog,
+                            AddressGenerator addresses, boolean firstStart) {
         this.config = config;
         this.transport = transport;
         this.hub = hub;
         this.rtmp = rtmp;
         this.http = http;
         this.api = api;
+        this.store = store;
+        this.catalog = catalog;
+        this.addresses = addresses;
+        this.firstStart = firstStart;
     }
 
     /** Binds every port or fails with nothing left open. */
@@ -45,21 +61,39 @@ public final class LiveCloudServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
         }
+        CnameChecker cnameChecker = new CnameChecker(config.cname().resolver(), null); // refuses a bad resolver address
+        ControlStore store = openStore(config);
+        Clock clock = Clock.systemUTC();
+        DomainCatalog catalog;
+        boolean firstStart;
+        try {
+            catalog = new DomainCatalog(store, config.control(), clock);
+            firstStart = catalog.createDemoDomainsIfEmpty();
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        DomainGate gate = new DomainGate(catalog, clock);
         Transport transport = new Transport(config.workerThreads());
         StreamHub hub = new StreamHub(config.hub());
-        SessionLog sessions = new SessionLog(StreamEvents.NONE);
-        StreamGate gate = StreamGate.OPEN;
+        SessionLog sessions = new SessionLog(gate);
         RtmpServer rtmp = null;
         MediaHttpServer http = null;
         try {
             rtmp = new RtmpServer(transport, address(config, config.rtmpPort()), hub, gate, sessions);
             http = new MediaHttpServer(transport, address(config, config.httpPort()), hub, gate, sessions);
+            AddressGenerator addresses = new AddressGenerator(catalog, clock, rtmp.localAddress().getPort(),
+                    http.localAddress().getPort());
             ApiHttpServer api = new ApiHttpServer(transport, address(config, config.apiPort()), hub);
-            LiveCloudServer server = new LiveCloudServer(config, transport, hub, rtmp, http, api);
+            LiveCloudServer server = new LiveCloudServer(config, transport, hub, rtmp, http, api, store, catalog,
+                    addresses, firstStart);
             log.info("LiveCloud listening ({}): rtmp {}  media-http {}  api {}  data {}", transport.name(),
                     rtmp.localAddress().getPort(), http.localAddress().getPort(), api.localAddress().getPort(),
                     config.dataDir().toAbsolutePath());
             checkFfmpegInBackground(config);
+            server.cnamePoller = new CnamePoller(cnameChecker,
+                    () -> catalog.view().domains().values(), catalog::setCnameStatus,
+                    java.time.Duration.ofSeconds(Math.max(5, config.cname().checkSeconds())));
             return server;
         } catch (Exception e) { // Netty rethrows a failed bind's checked BindException as is
             if (http != null) {
@@ -69,8 +103,18 @@ public final class LiveCloudServer implements AutoCloseable {
                 rtmp.close();
             }
             transport.close();
+            store.close();
             throw new IllegalStateException("cannot listen on the configured ports: " + e, e);
         }
+    }
+
+    /** The embedded H2 file under the data directory unless {@code db.url} names another database. */
+    private static ControlStore openStore(ServerConfig config) {
+        ServerConfig.Database db = config.db();
+        if (db.url() == null || db.url().isBlank()) {
+            return JdbcControlStore.embedded(config.dataDir());
+        }
+        return JdbcControlStore.open(db.url(), db.user(), db.password());
     }
 
     /**
@@ -101,6 +145,28 @@ public final class LiveCloudServer implements AutoCloseable {
         return hub;
     }
 
+    public DomainCatalog catalog() {
+        return catalog;
+    }
+
+    public AddressGenerator addresses() {
+        return addresses;
+    }
+
+    /** The CNAME check: periodic, and {@code checkNow} for one domain. */
+    public CnamePoller cname() {
+        return cnamePoller;
+    }
+
+    public ControlStore store() {
+        return store;
+    }
+
+    /** True when this start found an empty store and created the demo push/play domains. */
+    public boolean firstStart() {
+        return firstStart;
+    }
+
     public int rtmpPort() {
         return rtmp.localAddress().getPort();
     }
@@ -115,10 +181,14 @@ public final class LiveCloudServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (cnamePoller != null) {
+            cnamePoller.close();
+        }
         api.close();
         http.close();
         rtmp.close();
         transport.close();
+        store.close();
         log.info("LiveCloud stopped");
     }
 }

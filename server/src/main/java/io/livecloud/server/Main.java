@@ -24,6 +24,10 @@ public final class Main {
               --api-port N        API / console port (default 8090)
               --bind ADDRESS      address to listen on (default 0.0.0.0)
               --data-dir DIR      where the node keeps its data (default ./data)
+              --db JDBC_URL       the control store (default: embedded H2 under the data dir),
+                                  e.g. jdbc:postgresql://127.0.0.1:5432/livecloud
+              --db-user NAME      database user (also db.user in the config file)
+              --db-password PW    database password (also db.password; or use the config file)
             """;
 
     private Main() {
@@ -66,6 +70,9 @@ public final class Main {
         Integer api = null;
         String bind = null;
         Path dataDir = null;
+        String db = null;
+        String dbUser = null;
+        String dbPassword = null;
         while (!args.isEmpty()) {
             String opt = args.poll();
             String value = args.poll();
@@ -79,6 +86,9 @@ public final class Main {
                 case "--api-port" -> api = port(opt, value);
                 case "--bind" -> bind = value;
                 case "--data-dir" -> dataDir = Path.of(value);
+                case "--db" -> db = value;
+                case "--db-user" -> dbUser = value;
+                case "--db-password" -> dbPassword = value;
                 default -> throw new IllegalArgumentException("unknown option: " + opt);
             }
         }
@@ -96,6 +106,14 @@ public final class Main {
         }
         if (dataDir != null) {
             config = config.withDataDir(dataDir);
+        }
+        if (db != null || dbUser != null || dbPassword != null) {
+            ServerConfig.Database d = config.db();
+            String url = db != null ? db : d.url();
+            if (url != null && !url.startsWith("jdbc:")) {
+                throw new IllegalArgumentException("--db must be a JDBC URL like jdbc:postgresql://host:5432/livecloud, got: " + url);
+            }
+            config = config.withDatabase(url, dbUser != null ? dbUser : d.user(), dbPassword != null ? dbPassword : d.password());
         }
         return config;
     }
@@ -125,14 +143,7 @@ public final class Main {
             server.close();
             stopped.countDown();
         }, "livecloud-shutdown"));
-        out.printf("""
-                LiveCloud %s is running.
-                  Publish (OBS Server / ffmpeg):  rtmp://127.0.0.1:%d/live/<stream>
-                  Play RTMP:                      rtmp://127.0.0.1:%d/live/<stream>
-                  Play HTTP-FLV:                  http://127.0.0.1:%d/live/<stream>.flv
-                  Health:                         http://127.0.0.1:%d/health
-                Press Ctrl-C to stop.
-                """, version(), server.rtmpPort(), server.rtmpPort(), server.httpPort(), server.apiPort());
+        out.print(banner(server));
         out.flush();
         try {
             stopped.await();
@@ -140,6 +151,41 @@ public final class Main {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /**
+     * What to paste into OBS and a player right now: URLs for the default (demo) domains, where connections to
+     * 127.0.0.1 go, signed with their current keys.
+     */
+    static String banner(LiveCloudServer server) {
+        StringBuilder b = new StringBuilder();
+        b.append("LiveCloud ").append(version()).append(" is running.\n");
+        b.append(String.format("  RTMP port %d, media HTTP port %d, API http://127.0.0.1:%d (health: /health)%n",
+                server.rtmpPort(), server.httpPort(), server.apiPort()));
+        var settings = server.catalog().settings();
+        String play = settings.defaultPlayDomain();
+        try {
+            var a = server.addresses().generate(play, "live", "demo", null);
+            String local = "127.0.0.1";
+            if (server.firstStart()) {
+                b.append("  First start: created the demo push domain ").append(a.pushDomain())
+                        .append(" and play domain ").append(play).append(" (mapped, URL auth on).\n");
+            }
+            if (a.pushUrl() != null) {
+                b.append("  Push (OBS: Server = this URL, Stream Key empty; or ffmpeg -f flv <URL>):\n    ")
+                        .append(a.pushUrl().replace("//" + a.pushDomain(), "//" + local)).append('\n');
+            }
+            b.append("  Play RTMP:     ").append(a.rtmpPlayUrl().replace("//" + play, "//" + local)).append('\n');
+            b.append("  Play HTTP-FLV: ").append(a.flvPlayUrl().replace("//" + play, "//" + local)).append('\n');
+            if (a.playExpiresAt() > 0) {
+                b.append("  These URLs can start sessions for ").append((a.playExpiresAt() - a.timestamp()) / 60)
+                        .append(" minutes; a restart prints fresh ones\n");
+            }
+        } catch (io.livecloud.control.ControlException e) {
+            b.append("  (no demo URLs: ").append(e.getMessage()).append(")\n");
+        }
+        b.append("Press Ctrl-C to stop.\n");
+        return b.toString();
     }
 
     private static String describe(Throwable e) {

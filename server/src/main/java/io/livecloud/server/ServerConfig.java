@@ -1,5 +1,6 @@
 package io.livecloud.server;
 
+import io.livecloud.control.domain.ControlSettings;
 import io.livecloud.media.hub.HubSettings;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -16,10 +17,27 @@ import java.util.Map;
  * ({@code --config}) and then command-line flags override them. The keys are listed in the README.
  */
 public record ServerConfig(String bindAddress, int rtmpPort, int httpPort, int apiPort, Path dataDir,
-                           int workerThreads, HubSettings hub, String ffmpegPath) {
+                           int workerThreads, HubSettings hub, String ffmpegPath, ControlSettings control,
+                           Database db, Cname cname) {
+
+    /**
+     * The control plane's store: {@code url} null means the embedded H2 file under the data directory; otherwise
+     * a JDBC URL ({@code jdbc:postgresql://host:5432/livecloud}).
+     */
+    public record Database(String url, String user, String password) {
+        static final Database EMBEDDED = new Database(null, null, null);
+    }
+
+    /**
+     * @param resolver      DNS server ({@code host} or {@code host:port}) the CNAME check asks; null = the system's
+     * @param checkSeconds  how often every domain's CNAME is checked
+     */
+    public record Cname(String resolver, long checkSeconds) {
+    }
 
     public static ServerConfig defaults() {
-        return new ServerConfig("0.0.0.0", 1935, 8080, 8090, Path.of("data"), 0, HubSettings.defaults(), null);
+        return new ServerConfig("0.0.0.0", 1935, 8080, 8090, Path.of("data"), 0, HubSettings.defaults(), null,
+                ControlSettings.defaults(), Database.EMBEDDED, new Cname(null, 300));
     }
 
     /** Applies a YAML document (see README, "Configuration") on top of this config. */
@@ -40,6 +58,16 @@ public record ServerConfig(String bindAddress, int rtmpPort, int httpPort, int a
                 (int) media.longValue("gopCacheMaxBytes", h.gopCacheMaxBytes()),
                 (int) media.longValue("subscriberBudgetBytes", h.subscriberBudgetBytes()),
                 media.longValue("stuckPlayerMillis", h.stuckPlayerMillis()));
+        YamlSection domains = r.section("domains");
+        YamlSection cnameSection = r.section("cname");
+        ControlSettings c = new ControlSettings(
+                (int) domains.longValue("quota", control.domainQuota()),
+                cnameSection.string("zone", control.cnameZone()),
+                domains.stringList("liveCenters", control.liveCenters()),
+                (int) domains.longValue("maxPublishersPerPushDomain", control.maxPublishersPerPushDomain()),
+                domains.string("defaultPushDomain", control.defaultPushDomain()),
+                domains.string("defaultPlayDomain", control.defaultPlayDomain()));
+        YamlSection dbSection = r.section("db");
         return new ServerConfig(
                 r.string("bind", bindAddress),
                 (int) r.section("rtmp").longValue("port", rtmpPort),
@@ -48,7 +76,12 @@ public record ServerConfig(String bindAddress, int rtmpPort, int httpPort, int a
                 Path.of(r.string("dataDir", dataDir.toString())),
                 (int) media.longValue("workerThreads", workerThreads),
                 h,
-                r.section("ffmpeg").string("path", ffmpegPath));
+                r.section("ffmpeg").string("path", ffmpegPath),
+                c,
+                new Database(dbSection.string("url", db.url()), dbSection.string("user", db.user()),
+                        dbSection.string("password", db.password())),
+                new Cname(cnameSection.string("resolver", cname.resolver()),
+                        cnameSection.longValue("checkSeconds", cname.checkSeconds())));
     }
 
     public ServerConfig withYamlFile(Path file) throws IOException {
@@ -58,19 +91,34 @@ public record ServerConfig(String bindAddress, int rtmpPort, int httpPort, int a
     }
 
     public ServerConfig withPorts(int rtmp, int http, int api) {
-        return new ServerConfig(bindAddress, rtmp, http, api, dataDir, workerThreads, hub, ffmpegPath);
+        return new ServerConfig(bindAddress, rtmp, http, api, dataDir, workerThreads, hub, ffmpegPath, control, db, cname);
     }
 
     public ServerConfig withDataDir(Path dir) {
-        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dir, workerThreads, hub, ffmpegPath);
+        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dir, workerThreads, hub, ffmpegPath, control, db, cname);
     }
 
     public ServerConfig withBindAddress(String address) {
-        return new ServerConfig(address, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, ffmpegPath);
+        return new ServerConfig(address, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, ffmpegPath, control, db, cname);
     }
 
     public ServerConfig withHub(HubSettings settings) {
-        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, settings, ffmpegPath);
+        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, settings, ffmpegPath, control, db, cname);
+    }
+
+    public ServerConfig withControl(ControlSettings settings) {
+        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, ffmpegPath, settings, db, cname);
+    }
+
+    /** {@code url} null = the embedded H2 file. */
+    public ServerConfig withDatabase(String url, String user, String password) {
+        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, ffmpegPath, control,
+                new Database(url, user, password), cname);
+    }
+
+    public ServerConfig withCname(String resolver, long checkSeconds) {
+        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, ffmpegPath, control, db,
+                new Cname(resolver, checkSeconds));
     }
 
     /** A typed view of one YAML mapping, naming the full key in errors. */
@@ -95,6 +143,17 @@ public record ServerConfig(String bindAddress, int rtmpPort, int httpPort, int a
                 throw new IllegalArgumentException("config key " + path + key + " must be a number, got: " + v);
             }
             return n.longValue();
+        }
+
+        java.util.List<String> stringList(String key, java.util.List<String> fallback) {
+            Object v = map.get(key);
+            if (v == null) {
+                return fallback;
+            }
+            if (!(v instanceof java.util.List<?> list)) {
+                throw new IllegalArgumentException("config key " + path + key + " must be a list");
+            }
+            return list.stream().map(Object::toString).toList();
         }
 
         String string(String key, String fallback) {

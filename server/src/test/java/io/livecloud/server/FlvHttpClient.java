@@ -31,9 +31,14 @@ final class FlvHttpClient implements AutoCloseable {
     private final Thread reader;
 
     FlvHttpClient(int port, String path) throws IOException {
+        this(port, path, "127.0.0.1");
+    }
+
+    /** With the {@code Host} header naming a domain (the node picks the play domain by it). */
+    FlvHttpClient(int port, String path, String host) throws IOException {
         socket = new Socket("127.0.0.1", port);
         connectedNanos = System.nanoTime();
-        socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: test\r\n\r\n")
+        socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUser-Agent: test\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         reader = new Thread(this::read, "flv-client");
         reader.setDaemon(true);

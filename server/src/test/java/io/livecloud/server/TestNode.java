@@ -1,9 +1,12 @@
 package io.livecloud.server;
 
+import io.livecloud.control.domain.AuthConfig;
+import io.livecloud.control.domain.DomainCatalog;
 import io.livecloud.media.hub.HubSettings;
 import io.livecloud.media.hub.LiveStream;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -12,9 +15,33 @@ import static org.awaitility.Awaitility.await;
 final class TestNode implements AutoCloseable {
     final LiveCloudServer server;
 
+    /**
+     * A node whose demo push/play domains (where 127.0.0.1 connections go) have URL auth turned off, as an operator
+     * can do through the API: the media tests push and play plain URLs.
+     */
     TestNode(Path dataDir, HubSettings hub) {
-        server = LiveCloudServer.start(ServerConfig.defaults().withBindAddress("127.0.0.1").withPorts(0, 0, 0)
-                .withDataDir(dataDir).withHub(hub));
+        this(config(dataDir).withHub(hub), false);
+    }
+
+    /** A node as a user gets it: the demo domains keep URL auth on, with their random keys. */
+    static TestNode withAuth(Path dataDir) {
+        return new TestNode(config(dataDir), true);
+    }
+
+    TestNode(ServerConfig config, boolean keepAuth) {
+        server = LiveCloudServer.start(config);
+        if (!keepAuth) {
+            DomainCatalog catalog = server.catalog();
+            for (String name : List.of(catalog.settings().defaultPushDomain(), catalog.settings().defaultPlayDomain())) {
+                AuthConfig auth = catalog.get(name).auth();
+                catalog.setAuth(name, new AuthConfig(false, auth.primaryKey(), auth.backupKey(), auth.validitySeconds(),
+                        auth.timestampIsExpiry()));
+            }
+        }
+    }
+
+    static ServerConfig config(Path dataDir) {
+        return ServerConfig.defaults().withBindAddress("127.0.0.1").withPorts(0, 0, 0).withDataDir(dataDir);
     }
 
     String rtmp(String stream) {

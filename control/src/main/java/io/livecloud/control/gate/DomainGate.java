@@ -1,0 +1,112 @@
+package io.livecloud.control.gate;
+
+import io.livecloud.control.auth.UrlAuthTypeA;
+import io.livecloud.control.domain.Domain;
+import io.livecloud.control.domain.DomainCatalog;
+import io.livecloud.control.domain.DomainType;
+import io.livecloud.media.Role;
+import io.livecloud.media.SessionInfo;
+import io.livecloud.media.StreamEvents;
+import io.livecloud.media.StreamGate;
+import io.livecloud.media.StreamKey;
+import io.livecloud.media.StreamRequest;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * The media plane's access decisions from the catalog's in-memory view (SPEC §1–3): the host picks the domain
+ * (an IP address or {@code localhost} falls back to the default push/play domain), the domain must be of the
+ * right business type and online, URL auth type A is checked at session start, and a play domain reads the
+ * streams of the push domain mapped to it. It also counts live publishers per push domain (from
+ * {@link StreamEvents}) for the stream-name and per-domain limits.
+ */
+public final class DomainGate implements StreamGate, StreamEvents {
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
+    private final DomainCatalog catalog;
+    private final Clock clock;
+    /** push domain → stream name → the app it is live under. */
+    private final Map<String, Map<String, String>> live = new ConcurrentHashMap<>();
+
+    public DomainGate(DomainCatalog catalog, Clock clock) {
+        this.catalog = catalog;
+        this.clock = clock;
+    }
+
+    @Override
+    public Decision authorize(StreamRequest request) {
+        DomainCatalog.View view = catalog.view();
+        boolean publish = request.role() == Role.PUBLISH;
+        String host = domainName(request.host(), publish);
+        Domain domain = view.domain(host);
+        if (domain == null) {
+            return Decision.deny(404, "unknown domain: " + host);
+        }
+        DomainType wanted = publish ? DomainType.PUSH : DomainType.PLAY;
+        if (domain.type() != wanted) {
+            return Decision.deny(403, (publish ? "play domain " + host + " does not take pushes"
+                    : "push domain " + host + " does not serve players; play from a play domain mapped to it"));
+        }
+        if (!domain.online()) {
+            return Decision.deny(403, "domain " + host + " is stopped");
+        }
+        if (domain.auth().enabled()) {
+            UrlAuthTypeA.Verdict verdict = UrlAuthTypeA.verify(request.signedUri(), request.query().get("auth_key"),
+                    domain.auth().settings(), clock.millis() / 1000);
+            if (!verdict.allowed()) {
+                return Decision.deny(403, verdict.reason());
+            }
+        }
+        if (publish) {
+            return admitPublisher(domain, request);
+        }
+        String push = view.pushDomainOfPlay().get(domain.name());
+        if (push == null) {
+            return Decision.deny(404, "play domain " + host + " is not mapped to a push domain");
+        }
+        return Decision.allow(new StreamKey(push, request.app(), request.stream()));
+    }
+
+    private Decision admitPublisher(Domain domain, StreamRequest request) {
+        Map<String, String> streams = live.getOrDefault(domain.name(), Map.of());
+        String otherApp = streams.get(request.stream());
+        if (!domain.appIsolation() && otherApp != null && !otherApp.equals(request.app())) {
+            return Decision.deny(409, "stream " + request.stream() + " is already live on " + domain.name()
+                    + " under app " + otherApp + " (app isolation is off)");
+        }
+        int limit = catalog.settings().maxPublishersPerPushDomain();
+        if (otherApp == null && streams.size() >= limit) {
+            return Decision.deny(403, "push domain " + domain.name() + " already has " + limit + " live streams");
+        }
+        return Decision.allow(new StreamKey(domain.name(), request.app(), request.stream()));
+    }
+
+    /** The domain a host name addresses; addresses and {@code localhost} mean the default domain of the role. */
+    private String domainName(String host, boolean publish) {
+        if (host == null || host.isEmpty() || host.equals("localhost") || IPV4.matcher(host).matches() || host.contains(":")) {
+            return publish ? catalog.settings().defaultPushDomain() : catalog.settings().defaultPlayDomain();
+        }
+        return host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+    }
+
+    @Override
+    public void sessionStarted(SessionInfo session) {
+        if (session.role() == Role.PUBLISH) {
+            live.computeIfAbsent(session.key().domain(), d -> new ConcurrentHashMap<>())
+                    .put(session.key().stream(), session.key().app());
+        }
+    }
+
+    @Override
+    public void sessionEnded(SessionInfo session, long bytes, String reason) {
+        if (session.role() == Role.PUBLISH) {
+            live.computeIfPresent(session.key().domain(), (d, streams) -> {
+                streams.remove(session.key().stream(), session.key().app());
+                return streams.isEmpty() ? null : streams;
+            });
+        }
+    }
+}

@@ -1,0 +1,401 @@
+package io.livecloud.control.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.livecloud.control.domain.AuthConfig;
+import io.livecloud.control.domain.CnameStatus;
+import io.livecloud.control.domain.Domain;
+import io.livecloud.control.domain.DomainMapping;
+import io.livecloud.control.domain.DomainStatus;
+import io.livecloud.control.domain.DomainType;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The control store on a relational database: an H2 file under the data directory by default, so a single node
+ * needs nothing installed, or PostgreSQL when the operator runs one. Both get the same Flyway schema and the same
+ * SQL (no vendor dialect), so what the tests prove on one holds on the other.
+ *
+ * <p>Instants are kept as epoch milliseconds, so {@code created} and {@code modified} load truncated to the
+ * millisecond; the catalog only makes such instants, for which the round trip is exact.
+ *
+ * <p>A write the data refuses throws {@link IllegalArgumentException}: a mapping whose play domain already has
+ * another push domain (saving the very same mapping again changes nothing), a mapping naming a domain that is not
+ * stored, a value the schema cannot hold. A database that fails throws {@link IllegalStateException}.
+ */
+public final class JdbcControlStore implements ControlStore {
+    private static final Logger log = LoggerFactory.getLogger(JdbcControlStore.class);
+    private static final int POOL_SIZE = 4;
+    /** An upsert that loses a race to a concurrent insert of the same key succeeds on its next try. */
+    private static final int MAX_ATTEMPTS = 3;
+    private static final Pattern PASSWORD_IN_URL = Pattern.compile("(?i)(password=)[^&;]*");
+
+    private static final String DOMAIN_COLUMNS = "domain_type, region, scope, status, cname, cname_status, "
+            + "app_isolation, auth_enabled, auth_primary_key, auth_backup_key, auth_validity_seconds, "
+            + "auth_timestamp_is_expiry, created_ms, modified_ms, name";
+    private static final String SELECT_DOMAINS = "SELECT " + DOMAIN_COLUMNS + " FROM domains";
+    private static final String INSERT_DOMAIN = "INSERT INTO domains (" + DOMAIN_COLUMNS
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String UPDATE_DOMAIN = "UPDATE domains SET domain_type = ?, region = ?, scope = ?, "
+            + "status = ?, cname = ?, cname_status = ?, app_isolation = ?, auth_enabled = ?, auth_primary_key = ?, "
+            + "auth_backup_key = ?, auth_validity_seconds = ?, auth_timestamp_is_expiry = ?, created_ms = ?, "
+            + "modified_ms = ? WHERE name = ?";
+
+    private static final Comparator<Domain> DOMAIN_ORDER =
+            Comparator.comparing(Domain::created).thenComparing(Domain::name);
+    private static final Comparator<DomainMapping> MAPPING_ORDER =
+            Comparator.comparing(DomainMapping::pushDomain).thenComparing(DomainMapping::playDomain);
+
+    private final HikariDataSource pool;
+    private final String description;
+
+    private JdbcControlStore(HikariDataSource pool, String description) {
+        this.pool = pool;
+        this.description = description;
+    }
+
+    /** The default: an H2 file {@code dataDir/livecloud}, created with the directory when absent. */
+    public static JdbcControlStore embedded(Path dataDir) {
+        Path dir = dataDir.toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("control store: cannot create the data directory " + dir + ": " + e, e);
+        }
+        Path file = dir.resolve("livecloud");
+        // The store closes the database itself: H2's own shutdown hook could close it under a request still running.
+        return open("jdbc:h2:file:" + file + ";DB_CLOSE_ON_EXIT=FALSE", "sa", "", "H2 file " + file);
+    }
+
+    /**
+     * Any database with a driver on the class path: {@code jdbc:postgresql://…} in production, {@code jdbc:h2:…} in
+     * tests. An in-memory H2 database needs {@code DB_CLOSE_DELAY=-1}, or it vanishes with its last connection.
+     */
+    public static JdbcControlStore open(String jdbcUrl, String user, String password) {
+        if (jdbcUrl == null || jdbcUrl.isBlank()) {
+            throw new IllegalArgumentException("control store: a JDBC URL is required");
+        }
+        return open(jdbcUrl.trim(), user, password, describe(jdbcUrl.trim()));
+    }
+
+    private static JdbcControlStore open(String url, String user, String password, String description) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("control-store");
+        config.setJdbcUrl(url);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(POOL_SIZE);
+        config.setMinimumIdle(1);
+        if (url.startsWith("jdbc:h2:")) {
+            // Nothing ages in an embedded connection, and retiring the last one would drop an in-memory database.
+            config.setMaxLifetime(0);
+        }
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw cannotOpen(url, e);
+        }
+        try {
+            Flyway.configure(JdbcControlStore.class.getClassLoader())
+                    .dataSource(pool)
+                    .locations("classpath:db/migration")
+                    .failOnMissingLocations(true)
+                    .load()
+                    .migrate();
+        } catch (RuntimeException e) {
+            pool.close();
+            throw cannotOpen(url, e);
+        }
+        log.info("control store: {}", description);
+        return new JdbcControlStore(pool, description);
+    }
+
+    @Override
+    public List<Domain> domains() {
+        List<Domain> out = inTransaction("read the domains", c -> {
+            List<Domain> list = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement(SELECT_DOMAINS); ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    list.add(domain(r));
+                }
+            }
+            return list;
+        });
+        // Sorted here, not in SQL: PostgreSQL's collation may order "a-b" and "ab" unlike H2 and Java do.
+        out.sort(DOMAIN_ORDER);
+        return List.copyOf(out);
+    }
+
+    @Override
+    public List<DomainMapping> mappings() {
+        List<DomainMapping> out = inTransaction("read the domain mappings", c -> {
+            List<DomainMapping> list = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT push_domain, play_domain FROM domain_mappings");
+                 ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    list.add(new DomainMapping(r.getString(1), r.getString(2)));
+                }
+            }
+            return list;
+        });
+        out.sort(MAPPING_ORDER);
+        return List.copyOf(out);
+    }
+
+    @Override
+    public void saveDomain(Domain domain) {
+        Objects.requireNonNull(domain, "domain");
+        Objects.requireNonNull(domain.name(), "domain name");
+        inTransaction("save domain " + domain.name(), c -> {
+            try (PreparedStatement update = c.prepareStatement(UPDATE_DOMAIN)) {
+                bind(update, domain);
+                if (update.executeUpdate() > 0) {
+                    return null;
+                }
+            }
+            try (PreparedStatement insert = c.prepareStatement(INSERT_DOMAIN)) {
+                bind(insert, domain);
+                insert.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void deleteDomain(String name) {
+        Objects.requireNonNull(name, "name");
+        inTransaction("delete domain " + name, c -> {
+            update(c, "DELETE FROM domain_mappings WHERE push_domain = ? OR play_domain = ?", name, name);
+            update(c, "DELETE FROM domains WHERE name = ?", name);
+            return null;
+        });
+    }
+
+    @Override
+    public void saveMapping(DomainMapping mapping) {
+        String push = Objects.requireNonNull(mapping.pushDomain(), "push domain");
+        String play = Objects.requireNonNull(mapping.playDomain(), "play domain");
+        inTransaction("save domain mapping " + push + " -> " + play, c -> {
+            String current = null;
+            try (PreparedStatement s = c.prepareStatement("SELECT push_domain FROM domain_mappings WHERE play_domain = ?")) {
+                s.setString(1, play);
+                try (ResultSet r = s.executeQuery()) {
+                    if (r.next()) {
+                        current = r.getString(1);
+                    }
+                }
+            }
+            if (push.equals(current)) {
+                return null;
+            }
+            if (current != null) {
+                throw new IllegalArgumentException("control store: play domain " + play
+                        + " is already mapped to push domain " + current + "; delete that mapping first");
+            }
+            Set<String> stored = new HashSet<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT name FROM domains WHERE name IN (?, ?)")) {
+                s.setString(1, push);
+                s.setString(2, play);
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        stored.add(r.getString(1));
+                    }
+                }
+            }
+            for (String name : List.of(push, play)) {
+                if (!stored.contains(name)) {
+                    throw new IllegalArgumentException("control store: cannot map " + push + " -> " + play
+                            + ": no such domain " + name);
+                }
+            }
+            update(c, "INSERT INTO domain_mappings (push_domain, play_domain) VALUES (?, ?)", push, play);
+            return null;
+        });
+    }
+
+    @Override
+    public void deleteMapping(DomainMapping mapping) {
+        String push = Objects.requireNonNull(mapping.pushDomain(), "push domain");
+        String play = Objects.requireNonNull(mapping.playDomain(), "play domain");
+        inTransaction("delete domain mapping " + push + " -> " + play, c -> {
+            update(c, "DELETE FROM domain_mappings WHERE push_domain = ? AND play_domain = ?", push, play);
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<String> setting(String key) {
+        Objects.requireNonNull(key, "key");
+        return inTransaction("read setting " + key, c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT setting_value FROM settings WHERE setting_key = ?")) {
+                s.setString(1, key);
+                try (ResultSet r = s.executeQuery()) {
+                    return r.next() ? Optional.of(r.getString(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void saveSetting(String key, String value) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(value, "value");
+        inTransaction("save setting " + key, c -> {
+            if (update(c, "UPDATE settings SET setting_value = ? WHERE setting_key = ?", value, key) == 0) {
+                update(c, "INSERT INTO settings (setting_key, setting_value) VALUES (?, ?)", key, value);
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcControlStore[" + description + "]";
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * One transaction, retried when it lost a race it can win next time (an upsert's insert beaten by a concurrent
+     * insert of the same key, a serialisation failure): each attempt reads the state afresh.
+     */
+    private <T> T inTransaction(String what, Work<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try (Connection c = pool.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    T result = work.run(c);
+                    c.commit();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    try {
+                        c.rollback();
+                    } catch (SQLException r) {
+                        e.addSuppressed(r);
+                    }
+                    throw e;
+                }
+            } catch (SQLException e) {
+                if (attempt < MAX_ATTEMPTS && retryable(e)) {
+                    continue;
+                }
+                throw failure(what, e);
+            }
+        }
+    }
+
+    private static boolean retryable(SQLException e) {
+        String state = e.getSQLState();
+        // unique violation; serialisation failure; PostgreSQL deadlock; H2 concurrent update
+        return "23505".equals(state) || "40001".equals(state) || "40P01".equals(state) || "90131".equals(state);
+    }
+
+    private static RuntimeException failure(String what, SQLException e) {
+        String state = e.getSQLState();
+        String message = "control store: cannot " + what + ": " + e.getMessage();
+        // SQLSTATE class 22 is a value the schema cannot hold, 23 a constraint: the data is refused, not the database.
+        if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+            return new IllegalArgumentException(message, e);
+        }
+        return new IllegalStateException(message, e);
+    }
+
+    private static int update(Connection c, String sql, String... args) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setString(i + 1, args[i]);
+            }
+            return s.executeUpdate();
+        }
+    }
+
+    /** In {@link #DOMAIN_COLUMNS} order, the name last: the same binding serves the insert and the update. */
+    private static void bind(PreparedStatement s, Domain d) throws SQLException {
+        AuthConfig auth = Objects.requireNonNull(d.auth(), "auth");
+        s.setString(1, Objects.requireNonNull(d.type(), "type").apiName());
+        s.setString(2, d.region());
+        s.setString(3, d.scope());
+        s.setString(4, Objects.requireNonNull(d.status(), "status").apiName());
+        s.setString(5, d.cname());
+        s.setString(6, Objects.requireNonNull(d.cnameStatus(), "cnameStatus").apiName());
+        s.setBoolean(7, d.appIsolation());
+        s.setBoolean(8, auth.enabled());
+        s.setString(9, auth.primaryKey());
+        s.setString(10, auth.backupKey());
+        s.setLong(11, auth.validitySeconds());
+        s.setBoolean(12, auth.timestampIsExpiry());
+        s.setLong(13, Objects.requireNonNull(d.created(), "created").toEpochMilli());
+        s.setLong(14, Objects.requireNonNull(d.modified(), "modified").toEpochMilli());
+        s.setString(15, d.name());
+    }
+
+    private static Domain domain(ResultSet r) throws SQLException {
+        AuthConfig auth = new AuthConfig(r.getBoolean(8), r.getString(9), r.getString(10), r.getLong(11),
+                r.getBoolean(12));
+        return new Domain(r.getString(15), DomainType.fromApiName(r.getString(1)), r.getString(2), r.getString(3),
+                DomainStatus.fromApiName(r.getString(4)), r.getString(5), CnameStatus.fromApiName(r.getString(6)),
+                r.getBoolean(7), auth, Instant.ofEpochMilli(r.getLong(13)), Instant.ofEpochMilli(r.getLong(14)));
+    }
+
+    /** What the start-up line names: the database, never a password. */
+    private static String describe(String url) {
+        if (url.startsWith("jdbc:h2:file:")) {
+            return "H2 file " + cut(url.substring("jdbc:h2:file:".length()), ';');
+        }
+        if (url.startsWith("jdbc:h2:")) {
+            return "H2 " + cut(url, ';');
+        }
+        if (url.startsWith("jdbc:postgresql:")) {
+            return "PostgreSQL " + cut(url, '?');
+        }
+        return redact(url);
+    }
+
+    private static String cut(String s, char at) {
+        int i = s.indexOf(at);
+        return i < 0 ? s : s.substring(0, i);
+    }
+
+    private static String redact(String s) {
+        return s == null ? null : PASSWORD_IN_URL.matcher(s).replaceAll("$1***");
+    }
+
+    private static IllegalStateException cannotOpen(String url, RuntimeException e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String why = String.valueOf(e.getMessage());
+        if (root != e && root.getMessage() != null && !why.contains(root.getMessage())) {
+            why += " (" + root.getMessage() + ")";
+        }
+        return new IllegalStateException("control store: cannot open " + redact(url) + ": " + redact(why), e);
+    }
+}

@@ -1,0 +1,304 @@
+package io.livecloud.control.store;
+
+import io.livecloud.control.domain.AuthConfig;
+import io.livecloud.control.domain.CnameStatus;
+import io.livecloud.control.domain.Domain;
+import io.livecloud.control.domain.DomainMapping;
+import io.livecloud.control.domain.DomainStatus;
+import io.livecloud.control.domain.DomainType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * What every {@link ControlStore} database must do, run against each one the product supports: a rule that held
+ * only on H2 would break the first PostgreSQL install.
+ */
+abstract class ControlStoreContract {
+    private static final Instant T0 = Instant.parse("2024-05-06T07:08:09.123Z");
+
+    protected ControlStore store;
+
+    /** A store on a database no other test has touched. */
+    protected abstract ControlStore openFresh();
+
+    /** The database of the last {@link #openFresh}, opened again as a restarted node would. */
+    protected abstract ControlStore reopen();
+
+    @BeforeEach
+    void openStore() {
+        store = openFresh();
+    }
+
+    @AfterEach
+    void closeStore() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    static Domain domain(String name, DomainType type, Instant created) {
+        return new Domain(name, type, "cn-shanghai", "domestic", DomainStatus.ONLINE, name + ".livecloud.internal",
+                CnameStatus.PENDING, false, new AuthConfig(true, "0123456789abcdef0123456789abcdef", "", 1800, false),
+                created, created);
+    }
+
+    /** Every value each field can take, spread over four domains. */
+    static List<Domain> everyKind() {
+        return List.of(
+                new Domain("push.example.com", DomainType.PUSH, "cn-shanghai", "domestic", DomainStatus.ONLINE,
+                        "push.example.com.livecloud.internal", CnameStatus.CONFIGURED, true,
+                        new AuthConfig(true, "primaryKey1", "backupKey2", 1800, false), T0, T0.plusMillis(1)),
+                new Domain("play.example.com", DomainType.PLAY, "cn-beijing", "overseas", DomainStatus.OFFLINE,
+                        "play.example.com.cdn.example.net", CnameStatus.PENDING, false,
+                        new AuthConfig(false, "", "", 60, false), T0.plusSeconds(1), T0.plusSeconds(3600)),
+                new Domain("expiry.example.com", DomainType.PLAY, "ap-southeast-1", "global", DomainStatus.ONLINE,
+                        "expiry.example.com.livecloud.internal", CnameStatus.CONFIGURED, false,
+                        new AuthConfig(true, "k".repeat(128), "", 365L * 24 * 3600, true), T0.plusSeconds(2),
+                        T0.plusSeconds(2)),
+                new Domain("old.example.com", DomainType.PUSH, "eu-west-1", "domestic", DomainStatus.OFFLINE,
+                        "old.example.com.livecloud.internal", CnameStatus.PENDING, true,
+                        new AuthConfig(false, "stillKept1", "stillKept2", 1, true),
+                        Instant.parse("1969-12-31T23:59:59.999Z"), Instant.parse("2999-01-01T00:00:00Z")));
+    }
+
+    @Test
+    void aNewStoreIsEmpty() {
+        assertThat(store.domains()).isEmpty();
+        assertThat(store.mappings()).isEmpty();
+        assertThat(store.setting("admin.access-key")).isEmpty();
+    }
+
+    @Test
+    void everyFieldRoundTrips() {
+        List<Domain> all = everyKind();
+        all.forEach(store::saveDomain);
+
+        assertThat(store.domains()).containsExactlyInAnyOrderElementsOf(all);
+    }
+
+    @Test
+    void instantsAreKeptToTheMillisecond() {
+        Instant precise = Instant.parse("2024-05-06T07:08:09.123456789Z");
+        Domain d = domain("ns.example.com", DomainType.PUSH, precise);
+        store.saveDomain(d);
+
+        Instant millis = precise.truncatedTo(ChronoUnit.MILLIS);
+        assertThat(store.domains()).containsExactly(
+                new Domain(d.name(), d.type(), d.region(), d.scope(), d.status(), d.cname(), d.cnameStatus(),
+                        d.appIsolation(), d.auth(), millis, millis));
+    }
+
+    @Test
+    void savingADomainAgainReplacesIt() {
+        Domain d = domain("live.example.com", DomainType.PUSH, T0);
+        store.saveDomain(d);
+        store.saveDomain(domain("other.example.com", DomainType.PLAY, T0));
+
+        Domain changed = d.withStatus(DomainStatus.OFFLINE, T0.plusSeconds(5))
+                .withCnameStatus(CnameStatus.CONFIGURED, T0.plusSeconds(6))
+                .withAppIsolation(true, T0.plusSeconds(7))
+                .withAuth(new AuthConfig(false, "newPrimary1", "newBackup22", 42, true), T0.plusSeconds(8));
+        store.saveDomain(changed);
+
+        assertThat(store.domains()).containsExactly(changed, domain("other.example.com", DomainType.PLAY, T0));
+    }
+
+    @Test
+    void deletingADomainDeletesItsMappings() {
+        store.saveDomain(domain("p.example.com", DomainType.PUSH, T0));
+        store.saveDomain(domain("q.example.com", DomainType.PUSH, T0));
+        store.saveDomain(domain("a.example.com", DomainType.PLAY, T0));
+        store.saveDomain(domain("b.example.com", DomainType.PLAY, T0));
+        store.saveDomain(domain("c.example.com", DomainType.PLAY, T0));
+        store.saveMapping(new DomainMapping("p.example.com", "a.example.com"));
+        store.saveMapping(new DomainMapping("p.example.com", "b.example.com"));
+        store.saveMapping(new DomainMapping("q.example.com", "c.example.com"));
+
+        store.deleteDomain("p.example.com");
+        assertThat(store.domains()).extracting(Domain::name)
+                .containsExactly("a.example.com", "b.example.com", "c.example.com", "q.example.com");
+        assertThat(store.mappings()).containsExactly(new DomainMapping("q.example.com", "c.example.com"));
+
+        store.deleteDomain("c.example.com");
+        assertThat(store.mappings()).isEmpty();
+        assertThat(store.domains()).extracting(Domain::name)
+                .containsExactly("a.example.com", "b.example.com", "q.example.com");
+    }
+
+    @Test
+    void deletingAnUnknownDomainChangesNothing() {
+        store.saveDomain(domain("p.example.com", DomainType.PUSH, T0));
+
+        store.deleteDomain("nope.example.com");
+
+        assertThat(store.domains()).extracting(Domain::name).containsExactly("p.example.com");
+    }
+
+    @Test
+    void aPlayDomainHasAtMostOnePushDomain() {
+        store.saveDomain(domain("p.example.com", DomainType.PUSH, T0));
+        store.saveDomain(domain("q.example.com", DomainType.PUSH, T0));
+        store.saveDomain(domain("a.example.com", DomainType.PLAY, T0));
+        store.saveMapping(new DomainMapping("p.example.com", "a.example.com"));
+
+        assertThatThrownBy(() -> store.saveMapping(new DomainMapping("q.example.com", "a.example.com")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("a.example.com")
+                .hasMessageContaining("p.example.com");
+        assertThat(store.mappings()).containsExactly(new DomainMapping("p.example.com", "a.example.com"));
+
+        // the very same mapping again is not a second push domain
+        store.saveMapping(new DomainMapping("p.example.com", "a.example.com"));
+        assertThat(store.mappings()).containsExactly(new DomainMapping("p.example.com", "a.example.com"));
+    }
+
+    @Test
+    void aMappingNeedsBothDomainsStored() {
+        store.saveDomain(domain("p.example.com", DomainType.PUSH, T0));
+
+        assertThatThrownBy(() -> store.saveMapping(new DomainMapping("p.example.com", "ghost.example.com")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no such domain ghost.example.com");
+        assertThatThrownBy(() -> store.saveMapping(new DomainMapping("ghost.example.com", "p.example.com")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no such domain ghost.example.com");
+        assertThat(store.mappings()).isEmpty();
+    }
+
+    @Test
+    void deleteMappingRemovesOnlyThatMapping() {
+        store.saveDomain(domain("p.example.com", DomainType.PUSH, T0));
+        store.saveDomain(domain("q.example.com", DomainType.PUSH, T0));
+        store.saveDomain(domain("a.example.com", DomainType.PLAY, T0));
+        store.saveDomain(domain("b.example.com", DomainType.PLAY, T0));
+        store.saveMapping(new DomainMapping("p.example.com", "a.example.com"));
+        store.saveMapping(new DomainMapping("p.example.com", "b.example.com"));
+
+        store.deleteMapping(new DomainMapping("q.example.com", "a.example.com")); // not stored: nothing happens
+        store.deleteMapping(new DomainMapping("p.example.com", "a.example.com"));
+
+        assertThat(store.mappings()).containsExactly(new DomainMapping("p.example.com", "b.example.com"));
+        assertThat(store.domains()).hasSize(4);
+        // the play domain is free for another push domain now
+        store.saveMapping(new DomainMapping("q.example.com", "a.example.com"));
+        assertThat(store.mappings()).containsExactly(new DomainMapping("p.example.com", "b.example.com"),
+                new DomainMapping("q.example.com", "a.example.com"));
+    }
+
+    @Test
+    void settingsAreAbsentThenPresentThenOverwritten() {
+        assertThat(store.setting("admin.access-key")).isEmpty();
+
+        store.saveSetting("admin.access-key", "LTAI5tFirst");
+        store.saveSetting("admin.access-secret", "");
+        assertThat(store.setting("admin.access-key")).contains("LTAI5tFirst");
+        assertThat(store.setting("admin.access-secret")).contains("");
+
+        store.saveSetting("admin.access-key", "LTAI5tSecond");
+        assertThat(store.setting("admin.access-key")).contains("LTAI5tSecond");
+        assertThat(store.setting("admin.access-secret")).contains("");
+        assertThat(store.setting("Admin.Access-Key")).isEmpty();
+
+        String large = "直播".repeat(5000) + "\n'\";--";
+        store.saveSetting("blob", large);
+        assertThat(store.setting("blob")).contains(large);
+    }
+
+    @Test
+    void domainsComeByCreationThenNameAndMappingsByPushThenPlay() {
+        store.saveDomain(domain("z.example.com", DomainType.PLAY, T0.plusSeconds(2)));
+        store.saveDomain(domain("ab.example.com", DomainType.PLAY, T0.plusSeconds(1)));
+        store.saveDomain(domain("b.example.com", DomainType.PUSH, T0.plusSeconds(1)));
+        store.saveDomain(domain("a-b.example.com", DomainType.PLAY, T0.plusSeconds(1)));
+        store.saveDomain(domain("y.example.com", DomainType.PUSH, T0));
+        store.saveDomain(domain("late.example.com", DomainType.PUSH, T0.plusMillis(1001)));
+
+        // code-point order for names, whatever the database's collation: '-' sorts before letters
+        assertThat(store.domains()).extracting(Domain::name).containsExactly("y.example.com", "a-b.example.com",
+                "ab.example.com", "b.example.com", "late.example.com", "z.example.com");
+
+        store.saveMapping(new DomainMapping("y.example.com", "z.example.com"));
+        store.saveMapping(new DomainMapping("b.example.com", "ab.example.com"));
+        store.saveMapping(new DomainMapping("y.example.com", "a-b.example.com"));
+        assertThat(store.mappings()).containsExactly(new DomainMapping("b.example.com", "ab.example.com"),
+                new DomainMapping("y.example.com", "a-b.example.com"), new DomainMapping("y.example.com", "z.example.com"));
+    }
+
+    @Test
+    void aValueTheSchemaCannotHoldIsRefused() {
+        Domain tooLong = domain("x".repeat(300) + ".example.com", DomainType.PUSH, T0);
+
+        assertThatThrownBy(() -> store.saveDomain(tooLong)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("cannot save domain");
+        assertThat(store.domains()).isEmpty();
+    }
+
+    @Test
+    void everythingSurvivesARestart() {
+        List<Domain> all = everyKind();
+        all.forEach(store::saveDomain);
+        store.saveMapping(new DomainMapping("push.example.com", "play.example.com"));
+        store.saveMapping(new DomainMapping("push.example.com", "expiry.example.com"));
+        store.saveSetting("admin.access-key", "LTAI5tKey");
+        store.saveSetting("admin.access-secret", "secret");
+        List<Domain> domains = store.domains();
+        List<DomainMapping> mappings = store.mappings();
+
+        store.close();
+        store = reopen();
+
+        assertThat(store.domains()).isEqualTo(domains).containsExactlyInAnyOrderElementsOf(all);
+        assertThat(store.mappings()).isEqualTo(mappings).hasSize(2);
+        assertThat(store.setting("admin.access-key")).contains("LTAI5tKey");
+        assertThat(store.setting("admin.access-secret")).contains("secret");
+
+        // and the reopened store still writes
+        store.deleteDomain("play.example.com");
+        assertThat(store.mappings()).containsExactly(new DomainMapping("push.example.com", "expiry.example.com"));
+    }
+
+    @Test
+    void concurrentUpsertsOfANewKeyAllSucceed() throws Exception {
+        int threads = 4;
+        int rounds = 25;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            for (int round = 0; round < rounds; round++) {
+                String name = "race" + round + ".example.com";
+                String key = "race." + round;
+                CyclicBarrier start = new CyclicBarrier(threads);
+                List<Future<?>> done = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int n = t;
+                    done.add(pool.submit(() -> {
+                        start.await(10, TimeUnit.SECONDS);
+                        store.saveDomain(domain(name, DomainType.PUSH, T0.plusMillis(n)));
+                        store.saveSetting(key, "v" + n);
+                        return null;
+                    }));
+                }
+                for (Future<?> f : done) {
+                    f.get(30, TimeUnit.SECONDS);
+                }
+                assertThat(store.setting(key)).hasValueSatisfying(v -> assertThat(v).matches("v[0-3]"));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(store.domains()).hasSize(rounds);
+    }
+}
