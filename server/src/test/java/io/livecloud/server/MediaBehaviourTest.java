@@ -141,7 +141,7 @@ class MediaBehaviourTest {
                 java.net.Socket s = new java.net.Socket();
                 s.setReceiveBufferSize(4096);
                 s.connect(new java.net.InetSocketAddress("127.0.0.1", server.httpPort()));
-                s.getOutputStream().write("GET /live/slow.flv HTTP/1.1\r\nHost: x\r\n\r\n".getBytes());
+                s.getOutputStream().write("GET /live/slow.flv HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes());
                 stalled.add(s); // and never read
             }
             await().atMost(5, TimeUnit.SECONDS).until(() -> healthy.videoFrames() > 10);
