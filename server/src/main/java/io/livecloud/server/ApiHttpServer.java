@@ -1,5 +1,6 @@
 package io.livecloud.server;
 
+import io.livecloud.api.OpenApi;
 import io.livecloud.media.Transport;
 import io.livecloud.media.hub.MediaMetrics;
 import io.livecloud.media.hub.StreamHub;
@@ -12,6 +13,7 @@ import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -20,18 +22,57 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
- * The operator's port: health and metrics for now (the OpenAPI and console join it with the control plane). Kept
- * apart from the media HTTP port so media load cannot starve the operator.
+ * The operator's port: the OpenAPI at {@code /} (GET with the parameters in the query, or POST with them in the query
+ * and/or an {@code application/x-www-form-urlencoded} body — the SDK posts to {@code /}), health at {@code /health}
+ * and Prometheus metrics at {@code /metrics}. Kept apart from the media HTTP port so media load cannot starve the
+ * operator.
+ *
+ * <p>The API port's event loops are the media plane's, and the OpenAPI blocks (JDBC): it runs on a small executor of
+ * its own ({@value #API_THREADS} threads, {@value #API_QUEUE} waiting requests; beyond that the answer is
+ * 503 {@code Throttling}), and its response is written back on the connection's event loop. A connection's requests
+ * are answered one at a time, in order (HTTP pipelining stays correct).
  */
 final class ApiHttpServer implements AutoCloseable {
-    private final Channel channel;
+    static final int API_THREADS = 4;
+    static final int API_QUEUE = 256;
+    private static final int MAX_PIPELINED = 16;
 
-    ApiHttpServer(Transport transport, InetSocketAddress bind, StreamHub hub) {
-        this.channel = transport.listen(bind, ch -> ch.pipeline().addLast(
-                new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), new Handler(hub)));
+    private final Channel channel;
+    private final ThreadPoolExecutor executor;
+
+    ApiHttpServer(Transport transport, InetSocketAddress bind, StreamHub hub, OpenApi openApi) {
+        this(transport, bind, hub, openApi, API_THREADS, API_QUEUE);
+    }
+
+    ApiHttpServer(Transport transport, InetSocketAddress bind, StreamHub hub, OpenApi openApi, int threadCount, int queue) {
+        AtomicInteger threads = new AtomicInteger();
+        this.executor = new ThreadPoolExecutor(threadCount, threadCount, 0, TimeUnit.MILLISECONDS,
+                new ArrayBlockingQueue<>(queue), r -> {
+                    Thread t = new Thread(r, "livecloud-api-" + threads.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
+        try {
+            this.channel = transport.listen(bind, ch -> ch.pipeline().addLast(
+                    new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), new Handler(hub, openApi, executor)));
+        } catch (RuntimeException e) {
+            executor.shutdownNow();
+            throw e;
+        }
     }
 
     InetSocketAddress localAddress() {
@@ -41,24 +82,149 @@ final class ApiHttpServer implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            executor.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 
+    /** What to send back. */
+    private record Reply(int status, String contentType, String body) {
+    }
+
+    /** One request, already read out of Netty's buffers; {@code blocking} work goes to the executor. */
+    private record Pending(boolean keepAlive, boolean blocking, Supplier<Reply> work, Reply ifThrottled) {
+    }
+
+    /** One per connection; all its state is touched on the connection's event loop only. */
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final StreamHub hub;
+        private final OpenApi openApi;
+        private final ThreadPoolExecutor executor;
+        private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+        private boolean busy;
 
-        Handler(StreamHub hub) {
+        Handler(StreamHub hub, OpenApi openApi, ThreadPoolExecutor executor) {
             this.hub = hub;
+            this.openApi = openApi;
+            this.executor = executor;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-            String path = new QueryStringDecoder(request.uri()).path();
-            switch (path) {
-                case "/health" -> respond(ctx, request, HttpResponseStatus.OK, "application/json",
-                        "{\"status\":\"UP\",\"streams\":" + hub.streams().size() + "}");
-                case "/metrics" -> respond(ctx, request, HttpResponseStatus.OK, "text/plain; version=0.0.4", metrics());
-                default -> respond(ctx, request, HttpResponseStatus.NOT_FOUND, "text/plain", "not found\n");
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            Pending p;
+            if (request.decoderResult().isFailure()) {
+                p = local(false, new Reply(400, "text/plain", "bad request\n"));
+            } else {
+                try {
+                    p = pending(ctx, request, keepAlive);
+                } catch (IllegalArgumentException e) { // a malformed %-escape in the query or form body
+                    p = local(keepAlive, new Reply(400, "text/plain", "bad request: " + e.getMessage() + "\n"));
+                }
             }
+            if (busy) {
+                if (waiting.size() >= MAX_PIPELINED) {
+                    ctx.close();
+                    return;
+                }
+                waiting.add(p);
+            } else {
+                start(ctx, p);
+            }
+        }
+
+        private Pending pending(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive) {
+            QueryStringDecoder query = new QueryStringDecoder(request.uri(), StandardCharsets.UTF_8);
+            return switch (query.path()) {
+                case "/health" -> local(keepAlive, new Reply(200, "application/json",
+                        "{\"status\":\"UP\",\"streams\":" + hub.streams().size() + "}"));
+                case "/metrics" -> new Pending(keepAlive, false,
+                        () -> new Reply(200, "text/plain; version=0.0.4", metrics()), null);
+                case "/" -> {
+                    Map<String, String> params = params(query, request);
+                    String method = request.method().name();
+                    String ip = clientIp(ctx.channel().remoteAddress());
+                    OpenApi.Response throttled = openApi.throttled();
+                    yield new Pending(keepAlive, true, () -> {
+                        OpenApi.Response r = openApi.handle(method, params, ip);
+                        return new Reply(r.status(), r.contentType(), r.body());
+                    }, new Reply(throttled.status(), throttled.contentType(), throttled.body()));
+                }
+                default -> local(keepAlive, new Reply(404, "text/plain", "not found\n"));
+            };
+        }
+
+        private static Pending local(boolean keepAlive, Reply reply) {
+            return new Pending(keepAlive, false, () -> reply, null);
+        }
+
+        /** Query parameters, then those of a form body (a name given in both keeps the query's value). */
+        private static Map<String, String> params(QueryStringDecoder query, FullHttpRequest request) {
+            Map<String, String> params = new LinkedHashMap<>();
+            query.parameters().forEach((k, v) -> params.put(k, v.get(0)));
+            String type = request.headers().get(HttpHeaderNames.CONTENT_TYPE);
+            if (request.content().isReadable() && type != null
+                    && type.toLowerCase().startsWith(HttpHeaderValues.APPLICATION_X_WWW_FORM_URLENCODED.toString())) {
+                String body = request.content().toString(StandardCharsets.UTF_8);
+                Map<String, List<String>> form = new QueryStringDecoder(body, StandardCharsets.UTF_8, false).parameters();
+                form.forEach((k, v) -> params.putIfAbsent(k, v.get(0)));
+            }
+            return params;
+        }
+
+        private void start(ChannelHandlerContext ctx, Pending p) {
+            busy = true;
+            if (!p.blocking()) {
+                finish(ctx, p, p.work().get());
+                return;
+            }
+            try {
+                executor.execute(() -> {
+                    Reply r;
+                    try {
+                        r = p.work().get();
+                    } catch (RuntimeException e) { // OpenApi answers its own failures; this is a last resort
+                        r = new Reply(500, "text/plain", "internal error\n");
+                    }
+                    Reply reply = r;
+                    ctx.executor().execute(() -> finish(ctx, p, reply));
+                });
+            } catch (RejectedExecutionException e) {
+                finish(ctx, p, p.ifThrottled());
+            }
+        }
+
+        private void finish(ChannelHandlerContext ctx, Pending p, Reply reply) {
+            busy = false;
+            if (!ctx.channel().isActive()) {
+                waiting.clear();
+                return;
+            }
+            respond(ctx, p.keepAlive(), reply);
+            if (!p.keepAlive()) {
+                waiting.clear();
+                return;
+            }
+            Pending next = waiting.poll();
+            if (next != null) {
+                start(ctx, next);
+            }
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+            waiting.clear();
+            super.channelInactive(ctx);
+        }
+
+        private static String clientIp(SocketAddress a) {
+            return a instanceof InetSocketAddress i && i.getAddress() != null ? i.getAddress().getHostAddress() : String.valueOf(a);
         }
 
         /** Prometheus text exposition of the media counters. */
@@ -84,13 +250,12 @@ final class ApiHttpServer implements AutoCloseable {
             return "# HELP " + name + " " + help + "\n# TYPE " + name + " counter\n" + name + " " + value + "\n";
         }
 
-        private static void respond(ChannelHandlerContext ctx, FullHttpRequest request, HttpResponseStatus status,
-                                    String type, String body) {
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(bytes));
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
+        private static void respond(ChannelHandlerContext ctx, boolean keepAlive, Reply reply) {
+            byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.valueOf(reply.status()), Unpooled.wrappedBuffer(bytes));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
             response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
-            boolean keepAlive = HttpUtil.isKeepAlive(request);
             HttpUtil.setKeepAlive(response, keepAlive);
             var f = ctx.writeAndFlush(response);
             if (!keepAlive) {

@@ -1,5 +1,7 @@
 package io.livecloud.server;
 
+import io.livecloud.api.AdminAccessKey;
+import io.livecloud.api.OpenApi;
 import io.livecloud.control.address.AddressGenerator;
 import io.livecloud.control.cname.CnameChecker;
 import io.livecloud.control.cname.CnamePoller;
@@ -38,6 +40,7 @@ public final class LiveCloudServer implements AutoCloseable {
     private final AddressGenerator addresses;
     private final boolean firstStart;
     private volatile CnamePoller cnamePoller;
+    private volatile AdminAccessKey accessKey;
 
     private LiveCloudServer(ServerConfig config, Transport transport, StreamHub hub, RtmpServer rtmp,
                             MediaHttpServer http, ApiHttpServer api, ControlStore store, DomainCatalog catalog,
@@ -66,9 +69,11 @@ public final class LiveCloudServer implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         DomainCatalog catalog;
         boolean firstStart;
+        AdminAccessKey accessKey;
         try {
             catalog = new DomainCatalog(store, config.control(), clock);
             firstStart = catalog.createDemoDomainsIfEmpty();
+            accessKey = AdminAccessKey.load(store, config.dataDir(), System.getenv());
         } catch (RuntimeException e) {
             store.close();
             throw e;
@@ -84,9 +89,11 @@ public final class LiveCloudServer implements AutoCloseable {
             http = new MediaHttpServer(transport, address(config, config.httpPort()), hub, gate, sessions);
             AddressGenerator addresses = new AddressGenerator(catalog, clock, rtmp.localAddress().getPort(),
                     http.localAddress().getPort());
-            ApiHttpServer api = new ApiHttpServer(transport, address(config, config.apiPort()), hub);
+            OpenApi openApi = new OpenApi(catalog, addresses, accessKey::secretOf, clock, "livecloud");
+            ApiHttpServer api = new ApiHttpServer(transport, address(config, config.apiPort()), hub, openApi);
             LiveCloudServer server = new LiveCloudServer(config, transport, hub, rtmp, http, api, store, catalog,
                     addresses, firstStart);
+            server.accessKey = accessKey;
             log.info("LiveCloud listening ({}): rtmp {}  media-http {}  api {}  data {}", transport.name(),
                     rtmp.localAddress().getPort(), http.localAddress().getPort(), api.localAddress().getPort(),
                     config.dataDir().toAbsolutePath());
@@ -156,6 +163,11 @@ public final class LiveCloudServer implements AutoCloseable {
     /** The CNAME check: periodic, and {@code checkNow} for one domain. */
     public CnamePoller cname() {
         return cnamePoller;
+    }
+
+    /** The admin AccessKey the OpenAPI accepts (and the local CLI signs with). */
+    public AdminAccessKey accessKey() {
+        return accessKey;
     }
 
     public ControlStore store() {

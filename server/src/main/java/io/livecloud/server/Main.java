@@ -14,6 +14,9 @@ public final class Main {
 
             Commands:
               serve      run a LiveCloud node (RTMP, media HTTP, API)
+              domain     add, list, show, rm, stop, start, map, unmap domains (see below)
+              auth       show or set a domain's URL authentication
+              urls       signed push and play URLs for a stream
               version    print the version
               help       print this text
 
@@ -45,12 +48,16 @@ public final class Main {
                 case "serve" -> {
                     return serve(parseServeOptions(rest), out);
                 }
+                case "domain", "auth", "urls" -> {
+                    return io.livecloud.server.cli.Cli.run(command, rest, out, err);
+                }
                 case "version", "--version" -> {
                     out.println("livecloud " + version());
                     return 0;
                 }
                 case "help", "--help", "-h" -> {
                     out.print(USAGE);
+                    out.print("\n" + io.livecloud.server.cli.Cli.USAGE);
                     return 0;
                 }
                 default -> throw new IllegalArgumentException("unknown command: " + command);
@@ -179,7 +186,8 @@ public final class Main {
             b.append("  Play HTTP-FLV: ").append(a.flvPlayUrl().replace("//" + play, "//" + local)).append('\n');
             if (a.playExpiresAt() > 0) {
                 b.append("  These URLs can start sessions for ").append((a.playExpiresAt() - a.timestamp()) / 60)
-                        .append(" minutes; a restart prints fresh ones\n");
+                        .append(" minutes; fresh ones: ./livecloud urls --play-domain ").append(play)
+                        .append(" --app live --stream demo\n");
             }
         } catch (io.livecloud.control.ControlException e) {
             b.append("  (no demo URLs: ").append(e.getMessage()).append(")\n");
