@@ -53,6 +53,11 @@ else
   echo "nginx-rtmp not installed: run 'apt-get install nginx libnginx-mod-rtmp' for the side-by-side figures" >&2
 fi
 sleep 3
+# nginx-rtmp checks nothing: turn URL auth off on LiveCloud's demo domains (where 127.0.0.1 goes) for a like-for-like run
+for d in push.livecloud.localhost play.livecloud.localhost; do
+  java -cp "server/target/classes:$(cat server/target/runtime-classpath.txt)" io.livecloud.server.Main auth set "$d" --off \
+    --api http://127.0.0.1:18090 --data-dir "$work/data" >&2
+done
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r); $(date -u +%Y-%m-%dT%H:%MZ)"
 for n in "${counts[@]}"; do
