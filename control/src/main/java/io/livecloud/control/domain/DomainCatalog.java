@@ -279,10 +279,6 @@ public final class DomainCatalog {
     }
 
     private static String canonical(String name) {
-        if (name == null || name.isBlank()) {
-            throw ControlException.badRequest("MissingParameter", "DomainName is required");
-        }
-        String n = name.trim().toLowerCase(java.util.Locale.ROOT);
-        return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
+        return DomainNames.canonical(name);
     }
 }

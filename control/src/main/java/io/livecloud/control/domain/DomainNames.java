@@ -13,15 +13,18 @@ public final class DomainNames {
     private DomainNames() {
     }
 
-    /** The canonical (lower-case) name, or a refusal saying what is wrong with it. */
-    public static String checkDomain(String name) {
+    /** The name as stored: trimmed, lower case, without a trailing dot (no other check). */
+    public static String canonical(String name) {
         if (name == null || name.isBlank()) {
             throw ControlException.badRequest("MissingParameter", "DomainName is required");
         }
         String n = name.trim().toLowerCase(Locale.ROOT);
-        if (n.endsWith(".")) {
-            n = n.substring(0, n.length() - 1);
-        }
+        return n.endsWith(".") ? n.substring(0, n.length() - 1) : n;
+    }
+
+    /** The canonical (lower-case) name, or a refusal saying what is wrong with it. */
+    public static String checkDomain(String name) {
+        String n = canonical(name);
         if (n.contains("*")) {
             throw ControlException.badRequest("InvalidDomainName.Malformed",
                     "wildcard domains are not supported: " + name);
