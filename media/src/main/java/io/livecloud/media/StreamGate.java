@@ -10,16 +10,36 @@ public interface StreamGate {
     Decision authorize(StreamRequest request);
 
     /**
-     * The answer. A refusal carries an HTTP-style status (403, 404, …) and a reason the client is shown
-     * (e.g. the {@code X-Tengine-Error} text).
+     * Signs the URIs a response hands out on the request's behalf (the segment URIs of an HLS playlist) so that
+     * they pass this gate as the request did.
      */
-    record Decision(StreamKey key, int status, String reason) {
+    @FunctionalInterface
+    interface UriSigner {
+        /** @return the query to append to {@code path}, with its leading {@code ?}, or "" when none is needed */
+        String query(String path);
+
+        UriSigner NONE = path -> "";
+    }
+
+    /**
+     * The answer. A refusal carries an HTTP-style status (403, 404, …) and a reason the client is shown
+     * (e.g. the {@code X-Tengine-Error} text); an admission may carry the signer for URIs it hands out.
+     */
+    record Decision(StreamKey key, int status, String reason, UriSigner signer) {
         public static Decision allow(StreamKey key) {
-            return new Decision(key, 200, "");
+            return new Decision(key, 200, "", UriSigner.NONE);
+        }
+
+        public static Decision allow(StreamKey key, UriSigner signer) {
+            return new Decision(key, 200, "", signer);
         }
 
         public static Decision deny(int status, String reason) {
-            return new Decision(null, status, reason);
+            return new Decision(null, status, reason, UriSigner.NONE);
+        }
+
+        public Decision withSigner(UriSigner value) {
+            return new Decision(key, status, reason, value);
         }
 
         public boolean allowed() {

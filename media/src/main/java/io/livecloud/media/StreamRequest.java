@@ -12,21 +12,34 @@ import java.util.Map;
  * @param stream        the StreamName, without any protocol suffix
  * @param query         the URL query parameters (auth_key and user arguments), first value wins
  * @param clientAddress the peer's IP address
+ * @param path          the URI path URL signing covers (SPEC §2): {@code /app/stream} plus the protocol suffix, or
+ *                      the path of the resource asked for (an HLS segment)
  */
 public record StreamRequest(Protocol protocol, Role role, String host, String app, String stream,
-                            Map<String, String> query, String clientAddress) {
+                            Map<String, String> query, String clientAddress, String path) {
 
     public StreamRequest {
         query = Map.copyOf(query);
     }
 
-    /** The path that URL signing covers: {@code /app/stream} plus the protocol suffix (SPEC §2). */
+    /** A request for the stream itself: the signed path is {@code /app/stream} plus the protocol suffix. */
+    public StreamRequest(Protocol protocol, Role role, String host, String app, String stream,
+                         Map<String, String> query, String clientAddress) {
+        this(protocol, role, host, app, stream, query, clientAddress, "/" + app + "/" + stream + protocol.uriSuffix());
+    }
+
+    /** The path that URL signing covers. */
     public String signedUri() {
-        return "/" + app + "/" + stream + protocol.uriSuffix();
+        return path;
+    }
+
+    /** True for a request of a part of the stream (an HLS segment) rather than the stream itself. */
+    public boolean isSubresource() {
+        return !path.equals("/" + app + "/" + stream + protocol.uriSuffix());
     }
 
     /** The request as a URL without secrets, for logs. */
     public String describe() {
-        return protocol.label() + "://" + host + signedUri();
+        return protocol.label() + "://" + host + path;
     }
 }

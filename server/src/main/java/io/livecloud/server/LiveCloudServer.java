@@ -11,6 +11,7 @@ import io.livecloud.control.store.ControlStore;
 import io.livecloud.control.store.JdbcControlStore;
 import io.livecloud.media.SessionLog;
 import io.livecloud.media.Transport;
+import io.livecloud.media.hls.HlsService;
 import io.livecloud.media.http.MediaHttpServer;
 import io.livecloud.media.hub.StreamHub;
 import io.livecloud.media.rtmp.RtmpServer;
@@ -86,7 +87,8 @@ public final class LiveCloudServer implements AutoCloseable {
         MediaHttpServer http = null;
         try {
             rtmp = new RtmpServer(transport, address(config, config.rtmpPort()), hub, gate, sessions);
-            http = new MediaHttpServer(transport, address(config, config.httpPort()), hub, gate, sessions);
+            HlsService hls = new HlsService(hub, config.hls());
+            http = new MediaHttpServer(transport, address(config, config.httpPort()), hub, hls, gate, sessions);
             AddressGenerator addresses = new AddressGenerator(catalog, clock, rtmp.localAddress().getPort(),
                     http.localAddress().getPort());
             OpenApi openApi = new OpenApi(catalog, addresses, accessKey::secretOf, clock, "livecloud");

@@ -1,6 +1,7 @@
 package io.livecloud.server;
 
 import io.livecloud.control.domain.ControlSettings;
+import io.livecloud.media.hls.HlsSettings;
 import io.livecloud.media.hub.HubSettings;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -17,8 +18,8 @@ import java.util.Map;
  * ({@code --config}) and then command-line flags override them. The keys are listed in the README.
  */
 public record ServerConfig(String bindAddress, int rtmpPort, int httpPort, int apiPort, Path dataDir,
-                           int workerThreads, HubSettings hub, String ffmpegPath, ControlSettings control,
-                           Database db, Cname cname) {
+                           int workerThreads, HubSettings hub, HlsSettings hls, String ffmpegPath,
+                           ControlSettings control, Database db, Cname cname) {
 
     /**
      * The control plane's store: {@code url} null means the embedded H2 file under the data directory; otherwise
@@ -36,7 +37,8 @@ public record ServerConfig(String bindAddress, int rtmpPort, int httpPort, int a
     }
 
     public static ServerConfig defaults() {
-        return new ServerConfig("0.0.0.0", 1935, 8080, 8090, Path.of("data"), 0, HubSettings.defaults(), null,
+        return new ServerConfig("0.0.0.0", 1935, 8080, 8090, Path.of("data"), 0, HubSettings.defaults(),
+                HlsSettings.defaults(), null,
                 ControlSettings.defaults(), Database.EMBEDDED, new Cname(null, 300));
     }
 
@@ -68,6 +70,7 @@ public record ServerConfig(String bindAddress, int rtmpPort, int httpPort, int a
                 domains.string("defaultPushDomain", control.defaultPushDomain()),
                 domains.string("defaultPlayDomain", control.defaultPlayDomain()));
         YamlSection dbSection = r.section("db");
+        YamlSection hlsSection = r.section("hls");
         return new ServerConfig(
                 r.string("bind", bindAddress),
                 (int) r.section("rtmp").longValue("port", rtmpPort),
@@ -76,6 +79,12 @@ public record ServerConfig(String bindAddress, int rtmpPort, int httpPort, int a
                 Path.of(r.string("dataDir", dataDir.toString())),
                 (int) media.longValue("workerThreads", workerThreads),
                 h,
+                new HlsSettings(
+                        hlsSection.bool("enabled", hls.enabled()),
+                        hlsSection.longValue("segmentMillis", hls.targetSegmentMillis()),
+                        (int) hlsSection.longValue("windowSegments", hls.windowSegments()),
+                        hlsSection.longValue("endedRetentionMillis", hls.endedRetentionMillis()),
+                        hlsSection.longValue("maxBytesPerStream", hls.maxBytesPerStream())),
                 r.section("ffmpeg").string("path", ffmpegPath),
                 c,
                 new Database(dbSection.string("url", db.url()), dbSection.string("user", db.user()),
@@ -91,33 +100,37 @@ public record ServerConfig(String bindAddress, int rtmpPort, int httpPort, int a
     }
 
     public ServerConfig withPorts(int rtmp, int http, int api) {
-        return new ServerConfig(bindAddress, rtmp, http, api, dataDir, workerThreads, hub, ffmpegPath, control, db, cname);
+        return new ServerConfig(bindAddress, rtmp, http, api, dataDir, workerThreads, hub, hls, ffmpegPath, control, db, cname);
     }
 
     public ServerConfig withDataDir(Path dir) {
-        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dir, workerThreads, hub, ffmpegPath, control, db, cname);
+        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dir, workerThreads, hub, hls, ffmpegPath, control, db, cname);
     }
 
     public ServerConfig withBindAddress(String address) {
-        return new ServerConfig(address, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, ffmpegPath, control, db, cname);
+        return new ServerConfig(address, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, hls, ffmpegPath, control, db, cname);
     }
 
     public ServerConfig withHub(HubSettings settings) {
-        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, settings, ffmpegPath, control, db, cname);
+        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, settings, hls, ffmpegPath, control, db, cname);
+    }
+
+    public ServerConfig withHls(HlsSettings settings) {
+        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, settings, ffmpegPath, control, db, cname);
     }
 
     public ServerConfig withControl(ControlSettings settings) {
-        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, ffmpegPath, settings, db, cname);
+        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, hls, ffmpegPath, settings, db, cname);
     }
 
     /** {@code url} null = the embedded H2 file. */
     public ServerConfig withDatabase(String url, String user, String password) {
-        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, ffmpegPath, control,
+        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, hls, ffmpegPath, control,
                 new Database(url, user, password), cname);
     }
 
     public ServerConfig withCname(String resolver, long checkSeconds) {
-        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, ffmpegPath, control, db,
+        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, hls, ffmpegPath, control, db,
                 new Cname(resolver, checkSeconds));
     }
 
@@ -154,6 +167,17 @@ public record ServerConfig(String bindAddress, int rtmpPort, int httpPort, int a
                 throw new IllegalArgumentException("config key " + path + key + " must be a list");
             }
             return list.stream().map(Object::toString).toList();
+        }
+
+        boolean bool(String key, boolean fallback) {
+            Object v = map.get(key);
+            if (v == null) {
+                return fallback;
+            }
+            if (!(v instanceof Boolean b)) {
+                throw new IllegalArgumentException("config key " + path + key + " must be true or false, got: " + v);
+            }
+            return b;
         }
 
         String string(String key, String fallback) {

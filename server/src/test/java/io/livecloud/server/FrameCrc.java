@@ -21,6 +21,15 @@ record FrameCrc(Map<Integer, Track> tracks) {
             return pts.isEmpty() ? 0 : (pts.get(pts.size() - 1) - pts.get(0)) * timeBase;
         }
 
+        /** The longest time between two consecutive frames, in seconds. */
+        double maxGap() {
+            long max = 0;
+            for (int i = 1; i < pts.size(); i++) {
+                max = Math.max(max, pts.get(i) - pts.get(i - 1));
+            }
+            return max * timeBase;
+        }
+
         boolean monotonic() {
             for (int i = 1; i < pts.size(); i++) {
                 if (pts.get(i) <= pts.get(i - 1)) {

@@ -52,6 +52,10 @@ final class TestNode implements AutoCloseable {
         return "http://127.0.0.1:" + server.httpPort() + "/live/" + stream + ".flv";
     }
 
+    String hls(String stream) {
+        return "http://127.0.0.1:" + server.httpPort() + "/live/" + stream + ".m3u8";
+    }
+
     String api(String path) {
         return "http://127.0.0.1:" + server.apiPort() + path;
     }

@@ -40,6 +40,18 @@ public final class UrlAuthTypeA {
     }
 
     /**
+     * The {@code auth_key} for another URI with the same timestamp, rand and uid as {@code verifiedAuthKey} (which
+     * must have passed {@link #verify}): how an HLS playlist signs the segment URIs it lists.
+     */
+    public static String resign(String verifiedAuthKey, String uri, String key) {
+        Matcher m = AUTH_KEY.matcher(verifiedAuthKey);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not an auth_key: " + verifiedAuthKey);
+        }
+        return sign(uri, Long.parseLong(m.group(1)), m.group(2), m.group(3), key);
+    }
+
+    /**
      * @param authKey the request's {@code auth_key} argument, null when absent
      * @param now     UNIX seconds
      */

@@ -4,6 +4,7 @@ import io.livecloud.control.auth.UrlAuthTypeA;
 import io.livecloud.control.domain.Domain;
 import io.livecloud.control.domain.DomainCatalog;
 import io.livecloud.control.domain.DomainType;
+import io.livecloud.media.Protocol;
 import io.livecloud.media.Role;
 import io.livecloud.media.SessionInfo;
 import io.livecloud.media.StreamEvents;
@@ -53,11 +54,18 @@ public final class DomainGate implements StreamGate, StreamEvents {
         if (!domain.online()) {
             return Decision.deny(403, "domain " + host + " is stopped");
         }
+        UriSigner signer = UriSigner.NONE;
         if (domain.auth().enabled()) {
-            UrlAuthTypeA.Verdict verdict = UrlAuthTypeA.verify(request.signedUri(), request.query().get("auth_key"),
+            String authKey = request.query().get("auth_key");
+            UrlAuthTypeA.Verdict verdict = UrlAuthTypeA.verify(request.signedUri(), authKey,
                     domain.auth().settings(), clock.millis() / 1000);
             if (!verdict.allowed()) {
                 return Decision.deny(403, verdict.reason());
+            }
+            if (request.protocol() == Protocol.HLS && !request.isSubresource()) {
+                // SPEC §2: the playlist's segment URIs carry their own auth_key, same timestamp, signed for their path
+                String key = domain.auth().settings().primaryKey();
+                signer = path -> "?auth_key=" + UrlAuthTypeA.resign(authKey, path, key);
             }
         }
         if (publish) {
@@ -67,7 +75,7 @@ public final class DomainGate implements StreamGate, StreamEvents {
         if (push == null) {
             return Decision.deny(404, "play domain " + host + " is not mapped to a push domain");
         }
-        return Decision.allow(new StreamKey(push, request.app(), request.stream()));
+        return Decision.allow(new StreamKey(push, request.app(), request.stream()), signer);
     }
 
     private Decision admitPublisher(Domain domain, StreamRequest request) {

@@ -5,6 +5,7 @@ import io.livecloud.media.Role;
 import io.livecloud.media.SessionLog;
 import io.livecloud.media.StreamGate;
 import io.livecloud.media.StreamRequest;
+import io.livecloud.media.hls.HlsService;
 import io.livecloud.media.hub.LiveStream;
 import io.livecloud.media.hub.StreamHub;
 import io.netty.channel.ChannelHandlerContext;
@@ -24,9 +25,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The media HTTP server's per-connection handler: routes {@code /{app}/{stream}.flv} to an HTTP-FLV player, answers
- * CORS preflights, and refuses everything else with a plain status. Once a connection streams FLV it takes no
- * further requests.
+ * The media HTTP server's per-connection handler: routes {@code /{app}/{stream}.flv} to an HTTP-FLV player and
+ * {@code .m3u8} playlists and their segments to HLS, answers CORS preflights, and refuses everything else with a
+ * plain status. Once a connection streams FLV it takes no further requests; HLS connections stay keep-alive.
  */
 public final class HttpMediaHandler extends SimpleChannelInboundHandler<HttpObject> {
     private static final Logger log = LoggerFactory.getLogger(HttpMediaHandler.class);
@@ -34,12 +35,14 @@ public final class HttpMediaHandler extends SimpleChannelInboundHandler<HttpObje
     private final StreamHub hub;
     private final StreamGate gate;
     private final SessionLog sessions;
+    private final HlsResponder hls;
     private FlvPlayer player;
 
-    public HttpMediaHandler(StreamHub hub, StreamGate gate, SessionLog sessions) {
+    public HttpMediaHandler(StreamHub hub, HlsService hls, StreamGate gate, SessionLog sessions) {
         this.hub = hub;
         this.gate = gate;
         this.sessions = sessions;
+        this.hls = new HlsResponder(hls);
     }
 
     @Override
@@ -63,16 +66,20 @@ public final class HttpMediaHandler extends SimpleChannelInboundHandler<HttpObje
         }
         QueryStringDecoder uri = new QueryStringDecoder(request.uri());
         MediaPath path = MediaPath.parse(uri.path());
-        if (path == null || path.protocol() != Protocol.HTTP_FLV) {
+        if (path == null || path.protocol() == Protocol.RTMP) {
             HttpResponses.sendError(ctx, HttpResponseStatus.NOT_FOUND, "not found", keepAlive);
             return;
         }
-        StreamRequest streamRequest = new StreamRequest(Protocol.HTTP_FLV, Role.PLAY, HttpRequests.host(request),
-                path.app(), path.stream(), HttpRequests.query(uri), HttpRequests.clientAddress(ctx.channel()));
+        StreamRequest streamRequest = new StreamRequest(path.protocol(), Role.PLAY, HttpRequests.host(request),
+                path.app(), path.stream(), HttpRequests.query(uri), HttpRequests.clientAddress(ctx.channel()), uri.path());
         StreamGate.Decision decision = gate.authorize(streamRequest);
         if (!decision.allowed()) {
             sessions.refused(streamRequest, decision.status(), decision.reason());
             HttpResponses.sendError(ctx, HttpResponseStatus.valueOf(decision.status()), decision.reason(), keepAlive);
+            return;
+        }
+        if (path.protocol() == Protocol.HLS) {
+            hls.respond(ctx, path, streamRequest, decision, method.equals(HttpMethod.HEAD), keepAlive);
             return;
         }
         if (method.equals(HttpMethod.HEAD)) {

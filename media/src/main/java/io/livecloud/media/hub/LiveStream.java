@@ -62,10 +62,15 @@ public final class LiveStream {
         return publisher;
     }
 
+    /** The players watching (internal subscribers such as the HLS packager are not counted). */
     public synchronized int subscriberCount() {
         int n = waiting.size();
         for (LoopGroup g : groups) {
-            n += g.members.length;
+            for (Subscriber s : g.members) {
+                if (s.isViewer()) {
+                    n++;
+                }
+            }
         }
         return n;
     }

@@ -13,4 +13,6 @@ public final class MediaMetrics {
     public final LongAdder playersStuck = new LongAdder();
     /** Connections closed for breaking a protocol. */
     public final LongAdder protocolErrors = new LongAdder();
+    /** Memory held by HLS segments of all streams. */
+    public final LongAdder hlsSegmentBytes = new LongAdder();
 }

@@ -6,6 +6,7 @@ import io.netty.channel.EventLoop;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * All live streams of this node, by {@link StreamKey}. A stream exists while it has a publisher, players, or a
@@ -15,6 +16,7 @@ public final class StreamHub {
     private final ConcurrentHashMap<StreamKey, LiveStream> streams = new ConcurrentHashMap<>();
     private final HubSettings settings;
     private final MediaMetrics metrics = new MediaMetrics();
+    private final List<PublishTap> taps = new CopyOnWriteArrayList<>();
 
     public StreamHub(HubSettings settings) {
         this.settings = settings;
@@ -37,12 +39,27 @@ public final class StreamHub {
         while (true) {
             LiveStream s = streams.computeIfAbsent(key, k -> new LiveStream(k, this, settings));
             if (s.attachPublisher(publisher)) {
+                for (PublishTap tap : taps) {
+                    tap.publishing(s, publisher);
+                }
                 return s;
             }
             if (!s.isRemoved()) {
                 return null;
             }
         }
+    }
+
+    /**
+     * Something the node does with every live stream on its own (HLS packaging, recording): told on the publisher's
+     * event loop each time a publisher attaches, including one that comes back within the grace period.
+     */
+    public interface PublishTap {
+        void publishing(LiveStream stream, Publisher publisher);
+    }
+
+    public void addTap(PublishTap tap) {
+        taps.add(tap);
     }
 
     /** The publisher's session ended; {@code timerLoop} runs the grace period. */

@@ -22,6 +22,11 @@ public interface Subscriber {
     /** The stream is over for this subscriber; it should finish its response / notify its client and close. */
     void onEnd(EndReason reason);
 
+    /** False for the node's own consumers (the HLS packager, recorders): they are not counted as players. */
+    default boolean isViewer() {
+        return true;
+    }
+
     enum EndReason {
         /** Nothing was published under this key within the wait time. */
         NOT_FOUND,

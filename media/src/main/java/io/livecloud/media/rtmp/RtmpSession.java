@@ -15,6 +15,7 @@ import io.livecloud.media.hub.Subscriber;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import org.slf4j.Logger;
@@ -328,6 +329,11 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
                 ctx.close();
             }
         });
+    }
+
+    @Override
+    public EventLoop eventLoop() {
+        return ctx.channel().eventLoop();
     }
 
     @Override

@@ -247,6 +247,11 @@ class LiveStreamTest {
         @Override
         public void kick(String reason) {
         }
+
+        @Override
+        public EventLoop eventLoop() {
+            return null; // these hubs have no publish taps, the only users of a publisher's loop
+        }
     }
 
     /** Records what it is given, checking each call comes on its own event loop. */

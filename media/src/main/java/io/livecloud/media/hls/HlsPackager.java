@@ -1,0 +1,260 @@
+package io.livecloud.media.hls;
+
+import io.livecloud.media.MediaProtocolException;
+import io.livecloud.media.codec.AacConfig;
+import io.livecloud.media.codec.AudioCodec;
+import io.livecloud.media.codec.AudioTag;
+import io.livecloud.media.codec.ParameterSets;
+import io.livecloud.media.codec.VideoCodec;
+import io.livecloud.media.codec.VideoTag;
+import io.livecloud.media.hub.LiveStream;
+import io.livecloud.media.hub.MediaFrame;
+import io.livecloud.media.hub.MediaMetrics;
+import io.livecloud.media.hub.Subscriber;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.EventLoop;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.function.Consumer;
+
+/**
+ * Cuts one live stream into MPEG-TS segments: an internal subscriber of the {@link LiveStream} that takes every
+ * frame (it is never skipped like a slow player), opens a segment at a keyframe, and closes it at the first keyframe
+ * at least the target duration later (audio-only streams: at any audio frame). A new sequence header after media
+ * (a publisher reconnect, an encoder change) starts a new segment flagged as a discontinuity.
+ */
+final class HlsPackager implements Subscriber {
+    private static final Logger log = LoggerFactory.getLogger(HlsPackager.class);
+    /** PTS/DTS run this far ahead of the PCR, so every access unit arrives before it is due. */
+    private static final long PTS_LEAD_90KHZ = 90 * 200;
+    /** A segment without a keyframe in sight is cut anyway once it is this many targets long. */
+    private static final int FORCED_CUT_TARGETS = 6;
+
+    private final HlsStream target;
+    private final LiveStream source;
+    private final EventLoop loop;
+    private final HlsSettings settings;
+    private final MediaMetrics metrics;
+    private final ByteBufAllocator alloc;
+    private final Consumer<HlsPackager> finished;
+
+    private ParameterSets video;
+    private AacConfig aac;
+    private boolean mp3;
+    private boolean unsupportedLogged;
+    private boolean mediaSinceConfig;
+    private boolean discontinuityPending;
+
+    private TsMuxer muxer;
+    private SegmentBuffer segment;
+    private long segmentStart;
+    private long segmentStartedAt;
+    private boolean segmentDiscontinuity;
+    private long lastTimestamp = -1;
+    private long frameInterval = 40;
+    private ByteBuf scratch;
+
+    HlsPackager(HlsStream target, LiveStream source, EventLoop loop, HlsSettings settings, MediaMetrics metrics,
+                ByteBufAllocator alloc, Consumer<HlsPackager> finished) {
+        this.target = target;
+        this.source = source;
+        this.loop = loop;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.alloc = alloc;
+        this.finished = finished;
+        this.discontinuityPending = target.claim(this);
+    }
+
+    HlsStream target() {
+        return target;
+    }
+
+    LiveStream source() {
+        return source;
+    }
+
+    @Override
+    public EventLoop eventLoop() {
+        return loop;
+    }
+
+    @Override
+    public boolean isViewer() {
+        return false;
+    }
+
+    @Override
+    public void onStart(boolean hasAudio, boolean hasVideo) {
+    }
+
+    @Override
+    public void onFrame(MediaFrame frame) {
+        try {
+            if (frame.isVideo()) {
+                onVideo(frame);
+            } else if (frame.isAudio()) {
+                onAudio(frame);
+            }
+        } catch (MediaProtocolException e) {
+            metrics.protocolErrors.increment();
+            log.debug("{}: HLS dropped a frame: {}", target.key(), e.getMessage());
+        }
+    }
+
+    private void onVideo(MediaFrame frame) {
+        ByteBuf body = frame.body();
+        VideoTag tag = VideoTag.parse(body);
+        if (tag.sequenceHeader()) {
+            configChanged();
+            int at = body.readerIndex() + tag.dataOffset();
+            video = switch (tag.codec()) {
+                case AVC -> ParameterSets.avc(body, at);
+                case HEVC -> ParameterSets.hevc(body, at);
+                default -> {
+                    unsupported("video codec " + tag.codec());
+                    yield null;
+                }
+            };
+            return;
+        }
+        if (video == null || !tag.codedFrame() || tag.codec() != video.codec()) {
+            return;
+        }
+        long ts = frame.timestamp();
+        boolean keyframe = tag.isKeyframe();
+        if (keyframe && (segment == null || dueForCut(ts))) {
+            cut(ts);
+        } else if (segment != null && forcedCutDue(ts)) {
+            cut(ts);
+        }
+        if (segment == null) {
+            return; // waiting for the first keyframe
+        }
+        ByteBuf au = scratch();
+        AccessUnits.writeVideo(au, body, body.readerIndex() + tag.dataOffset(), video, keyframe);
+        long dts = ts * 90 + PTS_LEAD_90KHZ;
+        long pts = dts + tag.compositionTime() * 90L;
+        muxer.writePes(segment, true, pts, dts, ts * 90, keyframe, au);
+        advance(ts);
+    }
+
+    private void onAudio(MediaFrame frame) {
+        ByteBuf body = frame.body();
+        AudioTag tag = AudioTag.parse(body);
+        if (tag.sequenceHeader()) {
+            configChanged();
+            if (tag.codec() == AudioCodec.AAC) {
+                aac = AacConfig.parse(body, body.readerIndex() + tag.dataOffset());
+            }
+            return;
+        }
+        if (tag.codec() == AudioCodec.MP3 && !tag.enhanced()) {
+            if (!mp3) {
+                configChanged();
+                mp3 = true;
+            }
+        } else if (tag.codec() != AudioCodec.AAC || aac == null) {
+            if (tag.codec() != AudioCodec.AAC) {
+                unsupported("audio codec " + tag.codec());
+            }
+            return;
+        }
+        long ts = frame.timestamp();
+        if (video == null && (segment == null || dueForCut(ts))) {
+            cut(ts);
+        }
+        if (segment == null) {
+            return; // video streams start at a keyframe
+        }
+        ByteBuf au = scratch();
+        int from = body.readerIndex() + tag.dataOffset();
+        if (mp3) {
+            au.writeBytes(body, from, body.writerIndex() - from);
+        } else {
+            AccessUnits.writeAac(au, body, from, aac);
+        }
+        long pts = ts * 90 + PTS_LEAD_90KHZ;
+        muxer.writePes(segment, false, pts, pts, video == null ? ts * 90 : -1, video == null, au);
+        advance(ts);
+    }
+
+    private void configChanged() {
+        if (mediaSinceConfig) {
+            discontinuityPending = true;
+            mediaSinceConfig = false;
+        }
+    }
+
+    private boolean dueForCut(long ts) {
+        return ts - segmentStart >= settings.targetSegmentMillis() || discontinuityPending;
+    }
+
+    private boolean forcedCutDue(long ts) {
+        return ts - segmentStart >= FORCED_CUT_TARGETS * settings.targetSegmentMillis();
+    }
+
+    /** Closes the open segment (if any) at {@code ts} and opens the next one there. */
+    private void cut(long ts) {
+        if (segment != null) {
+            closeSegment(ts - segmentStart);
+        }
+        int videoType = video == null ? 0
+                : video.codec() == VideoCodec.HEVC ? TsMuxer.STREAM_TYPE_HEVC : TsMuxer.STREAM_TYPE_H264;
+        int audioType = mp3 ? TsMuxer.STREAM_TYPE_MPEG1_AUDIO : aac != null ? TsMuxer.STREAM_TYPE_AAC_ADTS : 0;
+        if (muxer == null || muxer.videoStreamType() != videoType || muxer.audioStreamType() != audioType) {
+            if (muxer != null) {
+                discontinuityPending = true;
+            }
+            muxer = new TsMuxer(videoType, audioType);
+        }
+        segment = new SegmentBuffer(alloc);
+        segmentStart = ts;
+        segmentStartedAt = System.currentTimeMillis();
+        segmentDiscontinuity = discontinuityPending;
+        discontinuityPending = false;
+        muxer.writeTables(segment);
+    }
+
+    private void closeSegment(long durationMillis) {
+        target.add(this, Math.max(1, durationMillis), segmentDiscontinuity, segmentStartedAt, segment.finish());
+        segment = null;
+    }
+
+    private void advance(long ts) {
+        if (lastTimestamp >= 0 && ts > lastTimestamp) {
+            frameInterval = Math.min(ts - lastTimestamp, 1000);
+        }
+        lastTimestamp = Math.max(lastTimestamp, ts);
+        mediaSinceConfig = true;
+    }
+
+    private ByteBuf scratch() {
+        if (scratch == null) {
+            scratch = alloc.buffer(64 << 10);
+        }
+        return scratch.clear();
+    }
+
+    private void unsupported(String what) {
+        if (!unsupportedLogged) {
+            unsupportedLogged = true;
+            log.warn("{}: {} cannot be carried in MPEG-TS HLS; that track is left out", target.key(), what);
+        }
+    }
+
+    @Override
+    public void onEnd(EndReason reason) {
+        if (segment != null) {
+            closeSegment(lastTimestamp - segmentStart + frameInterval);
+        }
+        if (scratch != null) {
+            scratch.release();
+            scratch = null;
+        }
+        target.end(this, System.currentTimeMillis());
+        finished.accept(this);
+    }
+}

@@ -1,0 +1,124 @@
+package io.livecloud.server;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A media playlist parsed and checked against the grammar of RFC 8216 (§4.1–4.3): every line is a known tag with
+ * well-formed attributes, a comment, or a URI following its EXTINF; the required tags appear once; every segment's
+ * rounded duration is within the target duration. {@link #parse} throws {@link AssertionError} naming the rule and
+ * the line that broke it.
+ */
+record M3u8(int version, long targetDuration, long mediaSequence, long discontinuitySequence, List<Segment> segments,
+            boolean ended) {
+    private static final Pattern DECIMAL_INTEGER = Pattern.compile("0|[1-9][0-9]{0,19}");
+    private static final Pattern EXTINF = Pattern.compile("#EXTINF:((?:0|[1-9][0-9]*)(?:\\.[0-9]+)?),(.*)");
+
+    record Segment(String uri, double duration, boolean discontinuity, OffsetDateTime programDateTime) {
+        /** The sequence number our server puts in the URI ({@code stream/12.ts?…}). */
+        long sequenceInUri() {
+            Matcher m = Pattern.compile("/(\\d+)\\.ts").matcher(uri);
+            if (!m.find()) {
+                throw new AssertionError("segment URI without a sequence number: " + uri);
+            }
+            return Long.parseLong(m.group(1));
+        }
+    }
+
+    static M3u8 parse(String text) {
+        List<String> lines = text.lines().toList();
+        rule(!lines.isEmpty() && lines.get(0).equals("#EXTM3U"), "§4.3.1.1 the first line is #EXTM3U", text);
+        Integer version = null;
+        Long target = null;
+        Long sequence = null;
+        Long discontinuitySequence = null;
+        boolean ended = false;
+        boolean discontinuity = false;
+        OffsetDateTime pdt = null;
+        Double pendingDuration = null;
+        List<Segment> segments = new ArrayList<>();
+        for (int i = 1; i < lines.size(); i++) {
+            String line = lines.get(i);
+            rule(!ended, "§4.3.3.4 nothing follows #EXT-X-ENDLIST", line);
+            if (line.isBlank()) {
+                continue;
+            }
+            if (!line.startsWith("#")) {
+                rule(pendingDuration != null, "§4.3.2.1 every media segment URI follows an EXTINF", line);
+                rule(!line.contains(" ") && !line.contains("\""), "§4.1 a URI line is one URI", line);
+                segments.add(new Segment(line, pendingDuration, discontinuity, pdt));
+                pendingDuration = null;
+                discontinuity = false;
+                pdt = null;
+                continue;
+            }
+            if (!line.startsWith("#EXT")) {
+                continue; // a comment
+            }
+            String tag = line.contains(":") ? line.substring(0, line.indexOf(':')) : line;
+            String value = line.contains(":") ? line.substring(line.indexOf(':') + 1) : "";
+            rule(pendingDuration == null || tag.equals("#EXT-X-PROGRAM-DATE-TIME") || tag.equals("#EXT-X-DISCONTINUITY"),
+                    "§4.3.2.1 an EXTINF is followed by its segment's URI", line);
+            switch (tag) {
+                case "#EXT-X-VERSION" -> {
+                    rule(version == null, "§4.3.1.2 at most one EXT-X-VERSION", line);
+                    version = Integer.parseInt(integer(value, line));
+                }
+                case "#EXT-X-TARGETDURATION" -> {
+                    rule(target == null, "§4.3.3.1 exactly one EXT-X-TARGETDURATION", line);
+                    target = Long.parseLong(integer(value, line));
+                }
+                case "#EXT-X-MEDIA-SEQUENCE" -> {
+                    rule(sequence == null && segments.isEmpty(), "§4.3.3.2 one EXT-X-MEDIA-SEQUENCE before the first segment", line);
+                    sequence = Long.parseLong(integer(value, line));
+                }
+                case "#EXT-X-DISCONTINUITY-SEQUENCE" -> {
+                    rule(discontinuitySequence == null && segments.isEmpty(),
+                            "§4.3.3.3 one EXT-X-DISCONTINUITY-SEQUENCE before the first segment", line);
+                    discontinuitySequence = Long.parseLong(integer(value, line));
+                }
+                case "#EXTINF" -> {
+                    Matcher m = EXTINF.matcher(line);
+                    rule(m.matches(), "§4.3.2.1 #EXTINF:<duration>,[<title>]", line);
+                    pendingDuration = Double.parseDouble(m.group(1));
+                }
+                case "#EXT-X-DISCONTINUITY" -> {
+                    rule(value.isEmpty(), "§4.3.2.3 EXT-X-DISCONTINUITY has no value", line);
+                    discontinuity = true;
+                }
+                case "#EXT-X-PROGRAM-DATE-TIME" -> pdt = OffsetDateTime.parse(value); // ISO 8601 with offset
+                case "#EXT-X-ENDLIST" -> {
+                    rule(value.isEmpty(), "§4.3.3.4 EXT-X-ENDLIST has no value", line);
+                    ended = true;
+                }
+                case "#EXT-X-INDEPENDENT-SEGMENTS", "#EXT-X-PLAYLIST-TYPE", "#EXT-X-START", "#EXT-X-SERVER-CONTROL",
+                     "#EXT-X-PART-INF", "#EXT-X-PART", "#EXT-X-PRELOAD-HINT", "#EXT-X-MAP" -> {
+                }
+                default -> throw new AssertionError("unknown tag " + tag + " in: " + line);
+            }
+        }
+        rule(pendingDuration == null, "§4.3.2.1 the last EXTINF has its URI", text);
+        rule(target != null, "§4.3.3.1 EXT-X-TARGETDURATION is required", text);
+        for (Segment s : segments) {
+            rule(Math.round(s.duration()) <= target, "§4.3.3.1 each EXTINF rounded is at most the target duration ("
+                    + target + ")", s.uri() + " " + s.duration());
+        }
+        rule(version == null || version >= 3, "§7 decimal EXTINF durations need version 3", text);
+        return new M3u8(version == null ? 1 : version, target, sequence == null ? 0 : sequence,
+                discontinuitySequence == null ? 0 : discontinuitySequence, List.copyOf(segments), ended);
+    }
+
+    private static String integer(String value, String line) {
+        rule(DECIMAL_INTEGER.matcher(value).matches(), "§4.2 decimal-integer", line);
+        return value;
+    }
+
+    private static void rule(boolean ok, String rule, String where) {
+        if (!ok) {
+            throw new AssertionError("RFC 8216 " + rule + ": " + where);
+        }
+    }
+}
