@@ -316,6 +316,7 @@ final class LiveActions {
         out.put("RtmpPlayUrl", a.rtmpPlayUrl());
         out.put("FlvPlayUrl", a.flvPlayUrl());
         out.put("HlsPlayUrl", a.hlsPlayUrl());
+        out.put("LowLatencyHlsPlayUrl", a.llHlsPlayUrl());
         out.put("Timestamp", a.timestamp());
         out.put("PushUrlExpireTime", a.pushExpiresAt());
         out.put("PlayUrlExpireTime", a.playExpiresAt());

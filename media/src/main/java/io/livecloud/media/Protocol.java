@@ -4,7 +4,9 @@ package io.livecloud.media;
 public enum Protocol {
     RTMP("rtmp", ""),
     HTTP_FLV("http-flv", ".flv"),
-    HLS("hls", ".m3u8");
+    HLS("hls", ".m3u8"),
+    /** Low-latency HLS: CMAF parts, its own playlist beside the segments of {@code /{app}/{stream}/}. */
+    LL_HLS("ll-hls", "/ll.m3u8");
 
     private final String label;
     private final String uriSuffix;

@@ -184,6 +184,8 @@ public final class Main {
             }
             b.append("  Play RTMP:     ").append(a.rtmpPlayUrl().replace("//" + play, "//" + local)).append('\n');
             b.append("  Play HTTP-FLV: ").append(a.flvPlayUrl().replace("//" + play, "//" + local)).append('\n');
+            b.append("  Play HLS:      ").append(a.hlsPlayUrl().replace("//" + play, "//" + local)).append('\n');
+            b.append("  Play LL-HLS:   ").append(a.llHlsPlayUrl().replace("//" + play, "//" + local)).append('\n');
             if (a.playExpiresAt() > 0) {
                 b.append("  These URLs can start sessions for ").append((a.playExpiresAt() - a.timestamp()) / 60)
                         .append(" minutes; fresh ones: ./livecloud urls --play-domain ").append(play)

@@ -55,17 +55,23 @@ class BrowserPlaybackTest {
                   player.load();
                   player.play();
                 </script>""".formatted(node.flv("browser-flv"))));
-        pages.createContext("/hls.html", exchange -> page(exchange, """
+        pages.createContext("/hls.html", exchange -> page(exchange, hlsJs(node.hls("browser-hls"), false)));
+        pages.createContext("/llhls.html", exchange -> page(exchange,
+                hlsJs(node.hls("browser-ll").replace("browser-ll.m3u8", "browser-ll/ll.m3u8"), true)));
+        pages.start();
+    }
+
+    private static String hlsJs(String url, boolean lowLatency) {
+        return """
                 <script src="/hls.js"></script>
                 <script>
-                  const hls = new Hls({lowLatencyMode: false});
+                  const hls = new Hls({lowLatencyMode: %s});
                   window.hls = hls;
                   hls.on(Hls.Events.ERROR, (event, data) => { if (data.fatal) window.playerErrors.push(data.type + ': ' + data.details); });
                   hls.loadSource('%s');
                   hls.attachMedia(video);
                   video.play();
-                </script>""".formatted(node.hls("browser-hls"))));
-        pages.start();
+                </script>""".formatted(lowLatency, url);
     }
 
     private static void resource(HttpExchange exchange, String name) throws IOException {
@@ -115,9 +121,18 @@ class BrowserPlaybackTest {
     /** Opens the page, waits for playback, and checks it advances in real time for {@code seconds}. */
     private Page playFor(String pagePath, double seconds) {
         Page page = browser.newPage();
+        List<String> console = new java.util.concurrent.CopyOnWriteArrayList<>();
+        page.onConsoleMessage(m -> console.add(m.type() + ": " + m.text()));
+        page.onRequestFailed(r -> console.add("request failed: " + r.url() + " " + r.failure()));
+        page.onResponse(r -> { if (r.status() >= 400) console.add("HTTP " + r.status() + " " + r.url()); });
         page.navigate("http://127.0.0.1:" + pages.getAddress().getPort() + pagePath);
-        page.waitForFunction("document.getElementById('v').currentTime > 1", null,
-                new Page.WaitForFunctionOptions().setTimeout(20_000));
+        try {
+            page.waitForFunction("document.getElementById('v').currentTime > 1", null,
+                    new Page.WaitForFunctionOptions().setTimeout(20_000));
+        } catch (RuntimeException e) {
+            throw new AssertionError("no playback; player errors " + page.evaluate("JSON.stringify(window.playerErrors)")
+                    + "; console and failed requests: " + String.join("\n", console), e);
+        }
         double first = currentTime(page);
         page.waitForTimeout(seconds * 1000);
         double later = currentTime(page);
@@ -153,5 +168,17 @@ class BrowserPlaybackTest {
         System.out.printf("hls.js live latency (TS HLS, 2 s segments): %.2f s%n", latency);
         assertThat(latency).as("behind the live edge by a few segments, as HLS players are").isBetween(0.0, 12.0);
         screenshot(page, "hlsjs-hls.png");
+    }
+
+    @Test
+    void hlsJsPlaysLowLatencyHlsInChromium() throws Exception {
+        ffmpeg.publish(Fixtures.h264Aac(40), node.rtmp("browser-ll"));
+        node.awaitPublisher("browser-ll");
+        Page page = playFor("/llhls.html", 10);
+        double latency = ((Number) page.evaluate("(Date.now() - hls.playingDate.getTime()) / 1000")).doubleValue();
+        System.out.printf("hls.js live latency (LL-HLS, 0.5 s parts): %.2f s%n", latency);
+        assertThat(latency).as("LL-HLS plays about two seconds behind live").isBetween(0.0, 3.5);
+        assertThat(page.evaluate("hls.levels[0].details.partList.length > 0")).as("hls.js saw the parts").isEqualTo(true);
+        screenshot(page, "hlsjs-ll-hls.png");
     }
 }

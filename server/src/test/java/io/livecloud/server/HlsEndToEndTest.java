@@ -225,6 +225,19 @@ class HlsEndToEndTest {
         assertThat(expired.statusCode()).isEqualTo(403);
         assertThat(expired.headers().firstValue("x-tengine-error")).hasValue("denied by req auth: expired timestamp=" + old);
 
+        // low-latency HLS: the init segment, parts, segments and the preload hint are signed the same way
+        String llUrl = base + "/live/secret/ll.m3u8?auth_key=" + UrlAuthTypeA.sign("/live/secret/ll.m3u8", now, "0", "0", playKey);
+        assertThat(get(base + "/live/secret/ll.m3u8").statusCode()).isEqualTo(403);
+        M3u8 ll = awaitPlaylist(llUrl, 1);
+        for (String uri : java.util.stream.Stream.concat(java.util.stream.Stream.of(ll.map(), ll.preloadHint()),
+                ll.parts().stream().map(M3u8.Part::uri)).toList()) {
+            String file = uri.substring(0, uri.indexOf('?'));
+            assertThat(uri).isEqualTo(file + "?auth_key=" + UrlAuthTypeA.sign("/live/secret/" + file, now, "0", "0", playKey));
+        }
+        assertThat(get(base + "/live/secret/" + ll.map()).statusCode()).isEqualTo(200);
+        assertThat(get(base + "/live/secret/" + ll.parts().get(0).uri()).statusCode()).isEqualTo(200);
+        assertThat(get(base + "/live/secret/" + ll.map().substring(0, ll.map().indexOf('?'))).statusCode()).isEqualTo(403);
+
         Ffmpeg.Proc player = ffmpeg.decode(playlistUrl, 4);
         assertThat(player.waitFor(30)).as(player.stderr()).isZero();
         assertThat(player.errors()).isEmpty();
@@ -275,5 +288,51 @@ class HlsEndToEndTest {
         Path out = dir.resolve("vlc-hls.ts");
         playUntilEndAndCheck("vlc", asUser + "cvlc -q -I dummy --play-and-exit '" + node.hls("vlc")
                 + "' --sout '#std{access=file,mux=ts,dst=" + out + "}'", out);
+    }
+
+    @Test
+    void lowLatencyHlsHasPartsBlockingReloadAndDecodes() throws Exception {
+        ffmpeg.publish(Fixtures.h264Aac(30), node.rtmp("ll"));
+        String ll = node.hls("ll").replace("ll.m3u8", "ll/ll.m3u8");
+        M3u8 first = awaitPlaylist(ll, 2);
+        assertThat(first.partTarget()).isEqualTo(0.5);
+        assertThat(first.canBlockReload()).isTrue();
+        assertThat(first.parts()).isNotEmpty();
+        assertThat(first.preloadHint()).isNotNull();
+        assertThat(first.map()).startsWith("init0.mp4");
+
+        // blocking reload: ask for the part after the newest; the answer comes when it exists, not before
+        M3u8.Part newest = first.parts().get(first.parts().size() - 1);
+        long msn = newest.msn();
+        int next = newest.index() + 1;
+        long start = System.nanoTime();
+        HttpResponse<byte[]> blocked = get(ll + "?_HLS_msn=" + msn + "&_HLS_part=" + next);
+        long heldMillis = (System.nanoTime() - start) / 1_000_000;
+        assertThat(blocked.statusCode()).isEqualTo(200);
+        M3u8 later = M3u8.parse(new String(blocked.body()));
+        assertThat(later.parts().stream().anyMatch(p -> (p.msn() == msn && p.index() == next) || p.msn() > msn))
+                .as("the reload holds the part asked for").isTrue();
+        assertThat(heldMillis).as("held until the part was cut").isBetween(20L, 1_500L);
+        assertThat(get(ll + "?_HLS_msn=" + (msn + 5)).statusCode()).as("too far ahead").isEqualTo(400);
+        assertThat(get(ll + "?_HLS_msn=x").statusCode()).isEqualTo(400);
+
+        // the preload hint's part is held until written, then served
+        String hint = later.preloadHint();
+        HttpResponse<byte[]> hinted = get(ll.replace("ll.m3u8", hint));
+        assertThat(hinted.statusCode()).isEqualTo(200);
+        assertThat(hinted.headers().firstValue("content-type")).hasValue("video/mp4");
+        assertThat(new String(hinted.body(), 4, 4)).isEqualTo("moof");
+        HttpResponse<byte[]> init = get(ll.replace("ll.m3u8", later.map()));
+        assertThat(new String(init.body(), 4, 4)).isEqualTo("ftyp");
+
+        Ffmpeg.Proc player = ffmpeg.decode(ll, 6);
+        assertThat(player.waitFor(40)).as(player.stderr()).isZero();
+        assertThat(player.errors()).isEmpty();
+        assertThat(player.inputCodec("Video")).isEqualTo("h264");
+        assertThat(player.inputCodec("Audio")).isEqualTo("aac");
+        FrameCrc frames = FrameCrc.parse(player.stdout());
+        assertThat(frames.video().frames()).isCloseTo(6 * Fixtures.FPS, within(5));
+        assertThat(frames.audio().span()).isCloseTo(6.0, within(0.3));
+        assertThat(frames.video().maxGap()).isLessThan(0.1);
     }
 }

@@ -13,19 +13,41 @@ import java.util.regex.Pattern;
  * the line that broke it.
  */
 record M3u8(int version, long targetDuration, long mediaSequence, long discontinuitySequence, List<Segment> segments,
-            boolean ended) {
+            boolean ended, List<Part> parts, Double partTarget, boolean canBlockReload, String preloadHint, String map) {
     private static final Pattern DECIMAL_INTEGER = Pattern.compile("0|[1-9][0-9]{0,19}");
     private static final Pattern EXTINF = Pattern.compile("#EXTINF:((?:0|[1-9][0-9]*)(?:\\.[0-9]+)?),(.*)");
 
     record Segment(String uri, double duration, boolean discontinuity, OffsetDateTime programDateTime) {
-        /** The sequence number our server puts in the URI ({@code stream/12.ts?…}). */
+        /** The sequence number our server puts in the URI ({@code stream/12.ts?…}, {@code 12.m4s?…}). */
         long sequenceInUri() {
-            Matcher m = Pattern.compile("/(\\d+)\\.ts").matcher(uri);
+            Matcher m = Pattern.compile("(?:^|/)(\\d+)\\.(?:ts|m4s)").matcher(uri);
             if (!m.find()) {
                 throw new AssertionError("segment URI without a sequence number: " + uri);
             }
             return Long.parseLong(m.group(1));
         }
+    }
+
+    /** An {@code EXT-X-PART}, with the segment number and part index our server puts in its URI. */
+    record Part(String uri, double duration, boolean independent, long msn, int index) {
+    }
+
+    private static final Pattern ATTRIBUTE = Pattern.compile("([A-Z0-9-]+)=(\"[^\"\\r\\n]*\"|[^,]*)(?:,|$)");
+    private static final Pattern PART_URI = Pattern.compile("(\\d+)\\.(\\d+)\\.m4s");
+
+    /** An attribute list (RFC 8216 §4.2), names unique; quoted values keep no quotes. */
+    static java.util.Map<String, String> attributes(String value, String line) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        Matcher m = ATTRIBUTE.matcher(value);
+        int at = 0;
+        while (at < value.length()) {
+            rule(m.find(at) && m.start() == at, "§4.2 attribute-list AttributeName=AttributeValue,…", line);
+            String v = m.group(2);
+            rule(out.put(m.group(1), v.startsWith("\"") ? v.substring(1, v.length() - 1) : v) == null,
+                    "§4.2 an AttributeName appears at most once", line);
+            at = m.end();
+        }
+        return out;
     }
 
     static M3u8 parse(String text) {
@@ -40,6 +62,11 @@ record M3u8(int version, long targetDuration, long mediaSequence, long discontin
         OffsetDateTime pdt = null;
         Double pendingDuration = null;
         List<Segment> segments = new ArrayList<>();
+        List<Part> parts = new ArrayList<>();
+        Double partTarget = null;
+        boolean canBlockReload = false;
+        String preloadHint = null;
+        String map = null;
         for (int i = 1; i < lines.size(); i++) {
             String line = lines.get(i);
             rule(!ended, "§4.3.3.4 nothing follows #EXT-X-ENDLIST", line);
@@ -60,7 +87,8 @@ record M3u8(int version, long targetDuration, long mediaSequence, long discontin
             }
             String tag = line.contains(":") ? line.substring(0, line.indexOf(':')) : line;
             String value = line.contains(":") ? line.substring(line.indexOf(':') + 1) : "";
-            rule(pendingDuration == null || tag.equals("#EXT-X-PROGRAM-DATE-TIME") || tag.equals("#EXT-X-DISCONTINUITY"),
+            rule(pendingDuration == null || tag.equals("#EXT-X-PROGRAM-DATE-TIME") || tag.equals("#EXT-X-DISCONTINUITY")
+                            || tag.equals("#EXT-X-PART"),
                     "§4.3.2.1 an EXTINF is followed by its segment's URI", line);
             switch (tag) {
                 case "#EXT-X-VERSION" -> {
@@ -94,8 +122,47 @@ record M3u8(int version, long targetDuration, long mediaSequence, long discontin
                     rule(value.isEmpty(), "§4.3.3.4 EXT-X-ENDLIST has no value", line);
                     ended = true;
                 }
-                case "#EXT-X-INDEPENDENT-SEGMENTS", "#EXT-X-PLAYLIST-TYPE", "#EXT-X-START", "#EXT-X-SERVER-CONTROL",
-                     "#EXT-X-PART-INF", "#EXT-X-PART", "#EXT-X-PRELOAD-HINT", "#EXT-X-MAP" -> {
+                case "#EXT-X-PART-INF" -> {
+                    String t = attributes(value, line).get("PART-TARGET");
+                    rule(t != null && t.matches("\\d+(\\.\\d+)?"), "LL-HLS PART-INF has a decimal PART-TARGET", line);
+                    partTarget = Double.parseDouble(t);
+                }
+                case "#EXT-X-SERVER-CONTROL" -> {
+                    java.util.Map<String, String> a = attributes(value, line);
+                    canBlockReload = "YES".equals(a.get("CAN-BLOCK-RELOAD"));
+                    if (a.containsKey("PART-HOLD-BACK")) {
+                        rule(partTarget == null || Double.parseDouble(a.get("PART-HOLD-BACK")) >= 2 * partTarget,
+                                "LL-HLS PART-HOLD-BACK is at least twice PART-TARGET", line);
+                    }
+                }
+                case "#EXT-X-PART" -> {
+                    java.util.Map<String, String> a = attributes(value, line);
+                    rule(a.containsKey("DURATION") && a.containsKey("URI"), "LL-HLS EXT-X-PART has DURATION and URI", line);
+                    rule(partTarget != null, "LL-HLS EXT-X-PART-INF comes before the parts", line);
+                    double d = Double.parseDouble(a.get("DURATION"));
+                    rule(d <= partTarget + 0.001, "LL-HLS a part's DURATION is at most PART-TARGET", line);
+                    Matcher pm = PART_URI.matcher(a.get("URI"));
+                    rule(pm.find(), "part URIs name segment and part", line);
+                    Part part = new Part(a.get("URI"), d, "YES".equals(a.get("INDEPENDENT")),
+                            Long.parseLong(pm.group(1)), Integer.parseInt(pm.group(2)));
+                    if (!parts.isEmpty()) {
+                        Part prev = parts.get(parts.size() - 1);
+                        rule(part.msn() > prev.msn() || (part.msn() == prev.msn() && part.index() == prev.index() + 1),
+                                "parts in order", line);
+                    }
+                    parts.add(part);
+                }
+                case "#EXT-X-PRELOAD-HINT" -> {
+                    java.util.Map<String, String> a = attributes(value, line);
+                    rule("PART".equals(a.get("TYPE")) && a.containsKey("URI"), "LL-HLS PRELOAD-HINT TYPE=PART with a URI", line);
+                    preloadHint = a.get("URI");
+                }
+                case "#EXT-X-MAP" -> {
+                    java.util.Map<String, String> a = attributes(value, line);
+                    rule(a.containsKey("URI"), "§4.3.2.5 EXT-X-MAP has a URI", line);
+                    map = a.get("URI");
+                }
+                case "#EXT-X-INDEPENDENT-SEGMENTS", "#EXT-X-PLAYLIST-TYPE", "#EXT-X-START" -> {
                 }
                 default -> throw new AssertionError("unknown tag " + tag + " in: " + line);
             }
@@ -108,7 +175,8 @@ record M3u8(int version, long targetDuration, long mediaSequence, long discontin
         }
         rule(version == null || version >= 3, "§7 decimal EXTINF durations need version 3", text);
         return new M3u8(version == null ? 1 : version, target, sequence == null ? 0 : sequence,
-                discontinuitySequence == null ? 0 : discontinuitySequence, List.copyOf(segments), ended);
+                discontinuitySequence == null ? 0 : discontinuitySequence, List.copyOf(segments), ended, List.copyOf(parts),
+                partTarget, canBlockReload, preloadHint, map);
     }
 
     private static String integer(String value, String line) {

@@ -70,7 +70,8 @@ class MainTest {
             while (!Files.readString(log).contains("Press Ctrl-C to stop") && System.nanoTime() < deadline && p.isAlive()) {
                 Thread.sleep(100);
             }
-            assertThat(Files.readString(log)).contains("LiveCloud listening").contains("Play HTTP-FLV:");
+            assertThat(Files.readString(log)).contains("LiveCloud listening").contains("Play HTTP-FLV:")
+                    .contains("Play HLS:").contains("/live/demo.m3u8").contains("Play LL-HLS:").contains("/live/demo/ll.m3u8");
             p.destroy(); // SIGTERM
             assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
             assertThat(Files.readString(log)).contains("LiveCloud stopped");

@@ -24,7 +24,7 @@ public final class AddressGenerator {
     /** The push URL is null when the play domain has no push domain mapped to it (pull-only). */
     public record Addresses(String playDomain, String pushDomain, String app, String stream, String template,
                             String pushUrl, String rtmpPlayUrl, String flvPlayUrl, String hlsPlayUrl,
-                            long timestamp, long pushExpiresAt, long playExpiresAt) {
+                            String llHlsPlayUrl, long timestamp, long pushExpiresAt, long playExpiresAt) {
     }
 
     public AddressGenerator(DomainCatalog catalog, Clock clock, int rtmpPort, int httpPort) {
@@ -62,6 +62,7 @@ public final class AddressGenerator {
                 "rtmp://" + play.name() + port(rtmpPort, 1935) + sign(play, rtmpPath, now),
                 "http://" + play.name() + port(httpPort, 80) + sign(play, rtmpPath + ".flv", now),
                 "http://" + play.name() + port(httpPort, 80) + sign(play, rtmpPath + ".m3u8", now),
+                "http://" + play.name() + port(httpPort, 80) + sign(play, rtmpPath + "/ll.m3u8", now),
                 now, pushExpiry, expiry(play, now));
     }
 

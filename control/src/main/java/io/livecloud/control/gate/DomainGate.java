@@ -62,7 +62,7 @@ public final class DomainGate implements StreamGate, StreamEvents {
             if (!verdict.allowed()) {
                 return Decision.deny(403, verdict.reason());
             }
-            if (request.protocol() == Protocol.HLS && !request.isSubresource()) {
+            if ((request.protocol() == Protocol.HLS || request.protocol() == Protocol.LL_HLS) && !request.isSubresource()) {
                 // SPEC §2: the playlist's segment URIs carry their own auth_key, same timestamp, signed for their path
                 String key = domain.auth().settings().primaryKey();
                 signer = path -> "?auth_key=" + UrlAuthTypeA.resign(authKey, path, key);

@@ -36,8 +36,9 @@ class AddressGeneratorTest {
 
     private static StreamRequest fromUrl(String url, Role role) {
         URI u = URI.create(url);
-        Protocol p = url.startsWith("rtmp") ? Protocol.RTMP : url.contains(".m3u8") ? Protocol.HLS : Protocol.HTTP_FLV;
-        String path = u.getPath().replaceAll("\\.(flv|m3u8)$", "");
+        Protocol p = url.startsWith("rtmp") ? Protocol.RTMP : url.contains("/ll.m3u8") ? Protocol.LL_HLS
+                : url.contains(".m3u8") ? Protocol.HLS : Protocol.HTTP_FLV;
+        String path = u.getPath().replaceAll("(/ll\\.m3u8|\\.flv|\\.m3u8)$", "");
         String[] parts = path.split("/");
         String authKey = u.getQuery().substring("auth_key=".length());
         return new StreamRequest(p, role, u.getHost(), parts[1], parts[2], Map.of("auth_key", authKey), "1.2.3.4");
@@ -61,6 +62,8 @@ class AddressGeneratorTest {
         assertThat(gate.authorize(fromUrl(a.rtmpPlayUrl(), Role.PLAY)).allowed()).isTrue();
         assertThat(gate.authorize(fromUrl(a.flvPlayUrl(), Role.PLAY)).allowed()).isTrue();
         assertThat(gate.authorize(fromUrl(a.hlsPlayUrl(), Role.PLAY)).allowed()).isTrue();
+        assertThat(a.llHlsPlayUrl()).startsWith("http://play.example.com:8080/live/cam1/ll.m3u8?auth_key=");
+        assertThat(gate.authorize(fromUrl(a.llHlsPlayUrl(), Role.PLAY)).allowed()).isTrue();
         // the push URL's key is the push domain's: it does not open the play domain
         String stolen = a.pushUrl().replace("rtmp://push.example.com", "rtmp://play.example.com");
         assertThat(gate.authorize(fromUrl(stolen, Role.PLAY)).allowed()).isFalse();

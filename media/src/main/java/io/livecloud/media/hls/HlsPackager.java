@@ -6,6 +6,7 @@ import io.livecloud.media.codec.AudioCodec;
 import io.livecloud.media.codec.AudioTag;
 import io.livecloud.media.codec.ParameterSets;
 import io.livecloud.media.codec.VideoCodec;
+import io.livecloud.media.codec.VideoDimensions;
 import io.livecloud.media.codec.VideoTag;
 import io.livecloud.media.hub.LiveStream;
 import io.livecloud.media.hub.MediaFrame;
@@ -53,8 +54,11 @@ final class HlsPackager implements Subscriber {
     private long segmentStartedAt;
     private boolean segmentDiscontinuity;
     private long lastTimestamp = -1;
+    private long lastPacedTimestamp = -1;
+    /** The interval between frames of the pacing track, for the duration of the last one. */
     private long frameInterval = 40;
     private ByteBuf scratch;
+    private final CmafPackaging cmaf;
 
     HlsPackager(HlsStream target, LiveStream source, EventLoop loop, HlsSettings settings, MediaMetrics metrics,
                 ByteBufAllocator alloc, Consumer<HlsPackager> finished) {
@@ -66,6 +70,7 @@ final class HlsPackager implements Subscriber {
         this.alloc = alloc;
         this.finished = finished;
         this.discontinuityPending = target.claim(this);
+        this.cmaf = new CmafPackaging(this, target.ll(), settings, alloc);
     }
 
     HlsStream target() {
@@ -110,6 +115,7 @@ final class HlsPackager implements Subscriber {
         if (tag.sequenceHeader()) {
             configChanged();
             int at = body.readerIndex() + tag.dataOffset();
+            cmaf.videoConfig(tag.codec(), body, at);
             video = switch (tag.codec()) {
                 case AVC -> ParameterSets.avc(body, at);
                 case HEVC -> ParameterSets.hevc(body, at);
@@ -118,6 +124,9 @@ final class HlsPackager implements Subscriber {
                     yield null;
                 }
             };
+            if (video != null) {
+                dimensions(video);
+            }
             return;
         }
         if (video == null || !tag.codedFrame() || tag.codec() != video.codec()) {
@@ -138,7 +147,8 @@ final class HlsPackager implements Subscriber {
         long dts = ts * 90 + PTS_LEAD_90KHZ;
         long pts = dts + tag.compositionTime() * 90L;
         muxer.writePes(segment, true, pts, dts, ts * 90, keyframe, au);
-        advance(ts);
+        cmaf.video(body, body.readerIndex() + tag.dataOffset(), ts, tag.compositionTime(), keyframe, frameInterval);
+        advance(ts, true);
     }
 
     private void onAudio(MediaFrame frame) {
@@ -147,7 +157,9 @@ final class HlsPackager implements Subscriber {
         if (tag.sequenceHeader()) {
             configChanged();
             if (tag.codec() == AudioCodec.AAC) {
-                aac = AacConfig.parse(body, body.readerIndex() + tag.dataOffset());
+                int at = body.readerIndex() + tag.dataOffset();
+                aac = AacConfig.parse(body, at);
+                cmaf.audioConfig(aac, body, at);
             }
             return;
         }
@@ -155,6 +167,7 @@ final class HlsPackager implements Subscriber {
             if (!mp3) {
                 configChanged();
                 mp3 = true;
+                cmaf.noAudio();
             }
         } else if (tag.codec() != AudioCodec.AAC || aac == null) {
             if (tag.codec() != AudioCodec.AAC) {
@@ -178,7 +191,27 @@ final class HlsPackager implements Subscriber {
         }
         long pts = ts * 90 + PTS_LEAD_90KHZ;
         muxer.writePes(segment, false, pts, pts, video == null ? ts * 90 : -1, video == null, au);
-        advance(ts);
+        if (!mp3) {
+            cmaf.audio(body, from, ts, video == null);
+        }
+        advance(ts, video == null);
+    }
+
+    /** The picture size from the SPS, which the fMP4 sample entry must state (browsers refuse 0×0). */
+    private void dimensions(ParameterSets ps) {
+        for (byte[] unit : ps.nalUnits()) {
+            boolean hevc = ps.codec() == VideoCodec.HEVC;
+            int type = hevc ? (unit[0] >> 1) & 0x3f : unit[0] & 0x1f;
+            if (type == (hevc ? 33 : 7)) {
+                try {
+                    VideoDimensions d = hevc ? VideoDimensions.ofHevcSps(unit) : VideoDimensions.ofH264Sps(unit);
+                    cmaf.videoDimensions(d.width(), d.height());
+                } catch (MediaProtocolException e) {
+                    log.debug("{}: SPS not understood: {}", target.key(), e.getMessage());
+                }
+                return;
+            }
+        }
     }
 
     private void configChanged() {
@@ -216,6 +249,7 @@ final class HlsPackager implements Subscriber {
         segmentDiscontinuity = discontinuityPending;
         discontinuityPending = false;
         muxer.writeTables(segment);
+        cmaf.startSegment(ts, segmentDiscontinuity, segmentStartedAt);
     }
 
     private void closeSegment(long durationMillis) {
@@ -223,9 +257,13 @@ final class HlsPackager implements Subscriber {
         segment = null;
     }
 
-    private void advance(long ts) {
-        if (lastTimestamp >= 0 && ts > lastTimestamp) {
-            frameInterval = Math.min(ts - lastTimestamp, 1000);
+    /** @param paced the frame belongs to the track that paces the stream (video, or audio when there is none) */
+    private void advance(long ts, boolean paced) {
+        if (paced) {
+            if (lastPacedTimestamp >= 0 && ts > lastPacedTimestamp) {
+                frameInterval = Math.min(ts - lastPacedTimestamp, 1000);
+            }
+            lastPacedTimestamp = ts;
         }
         lastTimestamp = Math.max(lastTimestamp, ts);
         mediaSinceConfig = true;
@@ -250,6 +288,7 @@ final class HlsPackager implements Subscriber {
         if (segment != null) {
             closeSegment(lastTimestamp - segmentStart + frameInterval);
         }
+        cmaf.end(lastTimestamp, frameInterval);
         if (scratch != null) {
             scratch.release();
             scratch = null;

@@ -32,12 +32,19 @@ public final class HlsStream {
     private long endedAt;
     private boolean released;
     private HlsPackager writer;
+    private final LlHlsStream ll;
 
     HlsStream(StreamKey key, HlsSettings settings, MediaMetrics metrics) {
         this.key = key;
         this.settings = settings;
         this.metrics = metrics;
         this.targetSeconds = Math.max(1, Math.round(settings.targetSegmentMillis() / 1000.0));
+        this.ll = new LlHlsStream(settings, metrics);
+    }
+
+    /** The same stream as low-latency HLS (CMAF parts), written by the same packager. */
+    public LlHlsStream ll() {
+        return ll;
     }
 
     public StreamKey key() {
@@ -52,6 +59,7 @@ public final class HlsStream {
     synchronized boolean claim(HlsPackager packager) {
         writer = packager;
         ended = false;
+        ll.claim(packager);
         return nextSequence > 0;
     }
 
@@ -88,6 +96,7 @@ public final class HlsStream {
         if (writer == packager && !ended) {
             ended = true;
             endedAt = now;
+            ll.end(packager);
             wakeWaiters();
         }
     }
@@ -171,6 +180,7 @@ public final class HlsStream {
             s.data().release();
         }
         segments.clear();
+        ll.release();
         wakeWaiters();
     }
 

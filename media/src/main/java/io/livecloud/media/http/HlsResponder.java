@@ -1,5 +1,6 @@
 package io.livecloud.media.http;
 
+import io.livecloud.media.Protocol;
 import io.livecloud.media.StreamGate;
 import io.livecloud.media.StreamRequest;
 import io.livecloud.media.hls.HlsService;
@@ -26,13 +27,15 @@ final class HlsResponder {
     static final String PLAYLIST_TYPE = "application/vnd.apple.mpegurl";
     static final String SEGMENT_TYPE = "video/mp2t";
     /** Segments never change once listed; playlists change every segment, so players must not cache them. */
-    private static final String SEGMENT_CACHE = "public, max-age=3600";
-    private static final String PLAYLIST_CACHE = "no-cache";
+    static final String SEGMENT_CACHE = "public, max-age=3600";
+    static final String PLAYLIST_CACHE = "no-cache";
 
     private final HlsService hls;
+    private final LlHlsResponder lowLatency;
 
     HlsResponder(HlsService hls) {
         this.hls = hls;
+        this.lowLatency = new LlHlsResponder(hls);
     }
 
     void respond(ChannelHandlerContext ctx, MediaPath path, StreamRequest request, StreamGate.Decision decision,
@@ -42,8 +45,12 @@ final class HlsResponder {
             HttpResponses.sendError(ctx, HttpResponseStatus.NOT_FOUND, "stream not found: " + request.describe(), keepAlive);
             return;
         }
-        if (path.isSegment()) {
-            sendSegment(ctx, stream, path.segment(), request, head, keepAlive);
+        if (path.protocol() == Protocol.LL_HLS) {
+            lowLatency.respond(ctx, stream.ll(), path, request, decision.signer(), head, keepAlive);
+            return;
+        }
+        if (path.isResource()) {
+            sendSegment(ctx, stream, path.resource().number(), request, head, keepAlive);
             return;
         }
         PendingPlaylist pending = new PendingPlaylist(ctx, stream, path, request, decision.signer(), head, keepAlive);
@@ -55,14 +62,9 @@ final class HlsResponder {
         pending.timeout = ctx.executor().schedule(pending::timedOut, waitMillis, TimeUnit.MILLISECONDS);
     }
 
-    private void sendSegment(ChannelHandlerContext ctx, HlsStream stream, long sequence, StreamRequest request,
-                             boolean head, boolean keepAlive) {
-        ByteBuf data = stream.segment(sequence);
-        if (data == null) {
-            HttpResponses.sendError(ctx, HttpResponseStatus.NOT_FOUND,
-                    "segment " + sequence + " is not available (any more): " + request.describe(), keepAlive);
-            return;
-        }
+    /** Sends {@code data} (owned by this call) as a 200 with the given type and caching; HEAD sends no body. */
+    static void sendBody(ChannelHandlerContext ctx, ByteBuf data, String type, String cache, boolean head,
+                         boolean keepAlive, HlsService hls) {
         int length = data.readableBytes();
         if (head) {
             data.release();
@@ -71,10 +73,21 @@ final class HlsResponder {
             hls.metrics().bytesOut.add(length);
         }
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, data);
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, SEGMENT_TYPE);
-        response.headers().set(HttpHeaderNames.CACHE_CONTROL, SEGMENT_CACHE);
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, cache);
         response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, length);
         HttpResponses.send(ctx, response, keepAlive);
+    }
+
+    private void sendSegment(ChannelHandlerContext ctx, HlsStream stream, long sequence, StreamRequest request,
+                             boolean head, boolean keepAlive) {
+        ByteBuf data = stream.segment(sequence);
+        if (data == null) {
+            HttpResponses.sendError(ctx, HttpResponseStatus.NOT_FOUND,
+                    "segment " + sequence + " is not available (any more): " + request.describe(), keepAlive);
+            return;
+        }
+        sendBody(ctx, data, SEGMENT_TYPE, SEGMENT_CACHE, head, keepAlive, hls);
     }
 
     private static void sendPlaylist(ChannelHandlerContext ctx, HlsStream stream, MediaPath path, StreamRequest request,

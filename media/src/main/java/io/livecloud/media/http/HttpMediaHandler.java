@@ -78,7 +78,7 @@ public final class HttpMediaHandler extends SimpleChannelInboundHandler<HttpObje
             HttpResponses.sendError(ctx, HttpResponseStatus.valueOf(decision.status()), decision.reason(), keepAlive);
             return;
         }
-        if (path.protocol() == Protocol.HLS) {
+        if (path.protocol() == Protocol.HLS || path.protocol() == Protocol.LL_HLS) {
             hls.respond(ctx, path, streamRequest, decision, method.equals(HttpMethod.HEAD), keepAlive);
             return;
         }

@@ -64,7 +64,7 @@ class HlsStreamTest {
 
     @Test
     void memoryIsBoundedPerStreamAndTheTargetDurationNeverShrinks() {
-        HlsStream stream = new HlsStream(KEY, new HlsSettings(true, 2000, 6, 1000, 1 << 20), metrics);
+        HlsStream stream = new HlsStream(KEY, new HlsSettings(true, 2000, 6, 1000, 1 << 20, 500), metrics);
         HlsPackager w = writer(stream);
         stream.add(w, 5400, false, 0, bytes(400_000));
         assertThat(stream.playlist().targetDurationSeconds()).isEqualTo(5);

@@ -13,16 +13,22 @@ class MediaPathTest {
     }
 
     @Test
-    void hlsSegmentPath() {
-        assertThat(MediaPath.parse("/live/demo/17.ts")).isEqualTo(new MediaPath("live", "demo", Protocol.HLS, 17));
-        assertThat(MediaPath.parse("/live/demo/0.ts").isSegment()).isTrue();
-        assertThat(MediaPath.parse("/live/demo.m3u8").isSegment()).isFalse();
-        assertThat(MediaPath.parse("/live/demo/x.ts")).isNull();
-        assertThat(MediaPath.parse("/live/demo/-1.ts")).isNull();
-        assertThat(MediaPath.parse("/live/demo/.ts")).isNull();
-        assertThat(MediaPath.parse("/live/demo/1.flv")).isNull();
-        assertThat(MediaPath.parse("/live//1.ts")).isNull();
-        assertThat(MediaPath.parse("/live/demo/1234567890123456789.ts")).isNull();
+    void filesOfTheStreamsHlsDirectory() {
+        assertThat(MediaPath.parse("/live/demo/17.ts")).isEqualTo(new MediaPath("live", "demo", Protocol.HLS,
+                new MediaPath.Resource(MediaPath.Kind.TS_SEGMENT, 17, -1)));
+        assertThat(MediaPath.parse("/live/demo/ll.m3u8")).isEqualTo(new MediaPath("live", "demo", Protocol.LL_HLS));
+        assertThat(MediaPath.parse("/live/demo/5.m4s")).isEqualTo(new MediaPath("live", "demo", Protocol.LL_HLS,
+                new MediaPath.Resource(MediaPath.Kind.CMAF_SEGMENT, 5, -1)));
+        assertThat(MediaPath.parse("/live/demo/5.3.m4s")).isEqualTo(new MediaPath("live", "demo", Protocol.LL_HLS,
+                new MediaPath.Resource(MediaPath.Kind.CMAF_PART, 5, 3)));
+        assertThat(MediaPath.parse("/live/demo/init2.mp4")).isEqualTo(new MediaPath("live", "demo", Protocol.LL_HLS,
+                new MediaPath.Resource(MediaPath.Kind.INIT, 2, -1)));
+        assertThat(MediaPath.parse("/live/demo.m3u8").isResource()).isFalse();
+        for (String bad : new String[]{"/live/demo/x.ts", "/live/demo/-1.ts", "/live/demo/.ts", "/live/demo/1.flv",
+                "/live//1.ts", "/live/demo/1234567890123456789.ts", "/live/demo/1.2.3.m4s", "/live/demo/init.mp4",
+                "/live/demo/LL.m3u8", "/live/demo/x.m3u8", "//demo/1.ts"}) {
+            assertThat(MediaPath.parse(bad)).as(bad).isNull();
+        }
     }
 
     @Test

@@ -417,6 +417,7 @@ public final class Cli {
         t.row("Play RTMP", u.path("RtmpPlayUrl").asText());
         t.row("Play HTTP-FLV", u.path("FlvPlayUrl").asText());
         t.row("Play HLS", u.path("HlsPlayUrl").asText());
+        t.row("Play LL-HLS", u.path("LowLatencyHlsPlayUrl").asText());
         t.row("Push URL valid until", until(u.path("PushUrlExpireTime").asLong(), !u.path("PushUrl").asText().isEmpty()));
         t.row("Play URLs valid until", until(u.path("PlayUrlExpireTime").asLong(), true));
         t.print(out);
