@@ -38,7 +38,15 @@ final class LiveActions {
 
     static final String ALIAUTH = "aliauth";
     private static final DateTimeFormatter GMT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
-    private static final Set<String> ALIAUTH_ARGS = Set.of("auth_type", "auth_key1", "auth_key2", "ali_auth_delta");
+    /**
+     * The cloud's aliauth args, plus one of ours: {@code timestamp_rule} = {@code plus_delta} (the URL is valid until
+     * timestamp + ali_auth_delta, the current rule and the default) or {@code is_expiry} (the older rule: the
+     * timestamp itself is the expiry, for URL generators written against it).
+     */
+    private static final Set<String> ALIAUTH_ARGS = Set.of("auth_type", "auth_key1", "auth_key2", "ali_auth_delta",
+            "timestamp_rule");
+    private static final String RULE_PLUS_DELTA = "plus_delta";
+    private static final String RULE_IS_EXPIRY = "is_expiry";
 
     private final DomainCatalog catalog;
     private final AddressGenerator addresses;
@@ -241,7 +249,7 @@ final class LiveActions {
                     }
                     if (!ALIAUTH_ARGS.contains(argName)) {
                         throw invalidFunctions("unknown arg " + argName + " of aliauth; LiveCloud knows "
-                                + "auth_type, auth_key1, auth_key2, ali_auth_delta");
+                                + "auth_type, auth_key1, auth_key2, ali_auth_delta, timestamp_rule");
                     }
                     args.put(argName, value.asText());
                 }
@@ -257,6 +265,12 @@ final class LiveActions {
         if (type != null && !type.equals("type_a") && !type.equals("no_auth")) {
             throw ControlException.badRequest("InvalidAuthType.NotSupported",
                     "auth_type must be type_a or no_auth (LiveCloud serves URL authentication type A only), got: " + type);
+        }
+        String rule = args.get("timestamp_rule");
+        if (rule != null && !rule.trim().equals(RULE_PLUS_DELTA) && !rule.trim().equals(RULE_IS_EXPIRY)) {
+            throw ControlException.badRequest("InvalidTimestampRule.Malformed",
+                    "timestamp_rule must be plus_delta (valid until timestamp + ali_auth_delta) or is_expiry "
+                            + "(the timestamp is the expiry), got: " + rule);
         }
         String delta = args.get("ali_auth_delta");
         if (delta != null) {
@@ -274,7 +288,9 @@ final class LiveActions {
         String key1 = args.containsKey("auth_key1") ? args.get("auth_key1").trim() : a.primaryKey();
         String key2 = args.containsKey("auth_key2") ? args.get("auth_key2").trim() : a.backupKey();
         long delta = args.containsKey("ali_auth_delta") ? Long.parseLong(args.get("ali_auth_delta").trim()) : a.validitySeconds();
-        return new AuthConfig(enabled, key1, key2, delta, a.timestampIsExpiry());
+        boolean isExpiry = args.containsKey("timestamp_rule") ? args.get("timestamp_rule").trim().equals(RULE_IS_EXPIRY)
+                : a.timestampIsExpiry();
+        return new AuthConfig(enabled, key1, key2, delta, isExpiry);
     }
 
     private void describeLiveDomainConfigs(ApiParams p, ObjectNode out) {
@@ -301,6 +317,7 @@ final class LiveActions {
         arg(args, "auth_key1", a.primaryKey());
         arg(args, "auth_key2", a.backupKey());
         arg(args, "ali_auth_delta", Long.toString(a.validitySeconds()));
+        arg(args, "timestamp_rule", a.timestampIsExpiry() ? RULE_IS_EXPIRY : RULE_PLUS_DELTA);
     }
 
     /** Ours: the address generator (地址生成器) — signed push and play URLs for a play domain, app and stream. */

@@ -239,6 +239,15 @@ class OpenApiTest {
         assertThat(args).containsEntry("auth_type", "no_auth").containsEntry("auth_key1", key1Before)
                 .containsEntry("auth_key2", "backup123456").containsEntry("ali_auth_delta", "3600");
 
+        assertThat(args).containsEntry("timestamp_rule", "plus_delta");
+        call("BatchSetLiveDomainConfigs", "DomainNames", "a.example.com", "Functions",
+                "[{\"functionName\":\"aliauth\",\"functionArgs\":[{\"argName\":\"timestamp_rule\",\"argValue\":\"is_expiry\"}]}]");
+        assertThat(catalog.get("a.example.com").auth().timestampIsExpiry()).isTrue();
+        assertThat(catalog.get("a.example.com").auth().validitySeconds()).as("other args kept").isEqualTo(3600);
+        assertThat(call("BatchSetLiveDomainConfigs", "DomainNames", "a.example.com", "Functions",
+                "[{\"functionName\":\"aliauth\",\"functionArgs\":[{\"argName\":\"timestamp_rule\",\"argValue\":\"sometimes\"}]}]").code())
+                .isEqualTo("InvalidTimestampRule.Malformed");
+
         Answer unknownFunction = call("BatchSetLiveDomainConfigs", "DomainNames", "a.example.com", "Functions",
                 "[{\"functionName\":\"referer_white_list_set\",\"functionArgs\":[]}]");
         assertThat(unknownFunction.code()).isEqualTo("InvalidFunctionName.NotSupported");

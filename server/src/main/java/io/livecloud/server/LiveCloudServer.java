@@ -35,6 +35,7 @@ public final class LiveCloudServer implements AutoCloseable {
     private final StreamHub hub;
     private final RtmpServer rtmp;
     private final MediaHttpServer http;
+    private final HlsService hls;
     private final ApiHttpServer api;
     private final ControlStore store;
     private final DomainCatalog catalog;
@@ -44,13 +45,14 @@ public final class LiveCloudServer implements AutoCloseable {
     private volatile AdminAccessKey accessKey;
 
     private LiveCloudServer(ServerConfig config, Transport transport, StreamHub hub, RtmpServer rtmp,
-                            MediaHttpServer http, ApiHttpServer api, ControlStore store, DomainCatalog catalog,
+                            MediaHttpServer http, HlsService hls, ApiHttpServer api, ControlStore store, DomainCatalog catalog,
                             AddressGenerator addresses, boolean firstStart) {
         this.config = config;
         this.transport = transport;
         this.hub = hub;
         this.rtmp = rtmp;
         this.http = http;
+        this.hls = hls;
         this.api = api;
         this.store = store;
         this.catalog = catalog;
@@ -93,7 +95,7 @@ public final class LiveCloudServer implements AutoCloseable {
                     http.localAddress().getPort());
             OpenApi openApi = new OpenApi(catalog, addresses, accessKey::secretOf, clock, "livecloud");
             ApiHttpServer api = new ApiHttpServer(transport, address(config, config.apiPort()), hub, openApi);
-            LiveCloudServer server = new LiveCloudServer(config, transport, hub, rtmp, http, api, store, catalog,
+            LiveCloudServer server = new LiveCloudServer(config, transport, hub, rtmp, http, hls, api, store, catalog,
                     addresses, firstStart);
             server.accessKey = accessKey;
             log.info("LiveCloud listening ({}): rtmp {}  media-http {}  api {}  data {}", transport.name(),
@@ -201,6 +203,7 @@ public final class LiveCloudServer implements AutoCloseable {
         api.close();
         http.close();
         rtmp.close();
+        hls.close(); // before the loops stop: its packagers free what they hold on their own loops
         transport.close();
         store.close();
         log.info("LiveCloud stopped");

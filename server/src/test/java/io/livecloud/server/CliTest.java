@@ -118,6 +118,13 @@ class CliTest {
         assertThat(json.path("DomainConfigs").path("DomainConfig").get(0).path("FunctionName").asText()).isEqualTo("aliauth");
         assertThat(cli("auth", "set", "auth.cli.example.com", "--on").exit()).isZero();
         assertThat(node.server.catalog().get("auth.cli.example.com").auth().enabled()).isTrue();
+        Run oldRule = cli("auth", "set", "auth.cli.example.com", "--timestamp-rule", "is_expiry");
+        assertThat(oldRule.exit()).as(oldRule.err()).isZero();
+        assertThat(oldRule.out()).contains("is the expiry (older rule)");
+        assertThat(node.server.catalog().get("auth.cli.example.com").auth().timestampIsExpiry()).isTrue();
+        Run badRule = cli("auth", "set", "auth.cli.example.com", "--timestamp-rule", "never");
+        assertThat(badRule.exit()).isNotZero();
+        assertThat(badRule.err()).contains("timestamp_rule must be plus_delta");
     }
 
     @Test

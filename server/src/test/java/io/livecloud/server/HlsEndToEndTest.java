@@ -152,6 +152,8 @@ class HlsEndToEndTest {
         await().atMost(15, TimeUnit.SECONDS).until(() ->
                 M3u8.parse(new String(get(node.hls("again")).body())).segments().stream().anyMatch(M3u8.Segment::discontinuity));
         M3u8 withBreak = M3u8.parse(new String(get(node.hls("again")).body()));
+        M3u8 llWithBreak = M3u8.parse(new String(get(node.hls("again").replace("again.m3u8", "again/ll.m3u8")).body()));
+        assertThat(llWithBreak.segments()).as("LL-HLS marks the same break").anyMatch(M3u8.Segment::discontinuity);
         assertThat(withBreak.ended()).isFalse();
         assertThat(withBreak.mediaSequence()).isGreaterThanOrEqualTo(during.mediaSequence());
         List<M3u8.Segment> segs = withBreak.segments();

@@ -4,6 +4,8 @@ import io.livecloud.control.auth.UrlAuthTypeA;
 import io.livecloud.control.domain.Domain;
 import io.livecloud.control.domain.DomainCatalog;
 import io.livecloud.control.domain.DomainType;
+import io.livecloud.control.stream.BlockedStream;
+import io.livecloud.control.stream.StreamBlockList;
 import io.livecloud.media.Protocol;
 import io.livecloud.media.Role;
 import io.livecloud.media.SessionInfo;
@@ -15,6 +17,7 @@ import io.livecloud.media.StreamRequest;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -29,11 +32,23 @@ public final class DomainGate implements StreamGate, StreamEvents {
 
     private final DomainCatalog catalog;
     private final Clock clock;
+    private final Supplier<StreamBlockList.View> blocks;
     /** push domain → stream name → the app it is live under. */
     private final Map<String, Map<String, String>> live = new ConcurrentHashMap<>();
 
+    /** A gate without a block list (nothing is forbidden). */
     public DomainGate(DomainCatalog catalog, Clock clock) {
+        this(catalog, () -> StreamBlockList.View.EMPTY, clock);
+    }
+
+    /** A gate that also refuses the pushes of the streams on {@code blocks} (ForbidLiveStream). */
+    public DomainGate(DomainCatalog catalog, StreamBlockList blocks, Clock clock) {
+        this(catalog, blocks::view, clock);
+    }
+
+    private DomainGate(DomainCatalog catalog, Supplier<StreamBlockList.View> blocks, Clock clock) {
         this.catalog = catalog;
+        this.blocks = blocks;
         this.clock = clock;
     }
 
@@ -79,6 +94,12 @@ public final class DomainGate implements StreamGate, StreamEvents {
     }
 
     private Decision admitPublisher(Domain domain, StreamRequest request) {
+        BlockedStream blocked = blocks.get().refusing(domain.name(), request.app(), request.stream(),
+                !domain.appIsolation(), clock.millis());
+        if (blocked != null) {
+            return Decision.deny(403, "stream is forbidden" + (blocked.resumeAt() == null ? ""
+                    : " until " + blocked.resumeAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
+        }
         Map<String, String> streams = live.getOrDefault(domain.name(), Map.of());
         String otherApp = streams.get(request.stream());
         if (!domain.appIsolation() && otherApp != null && !otherApp.equals(request.app())) {

@@ -2,7 +2,10 @@ package io.livecloud.control.store;
 
 import io.livecloud.control.domain.Domain;
 import io.livecloud.control.domain.DomainMapping;
+import io.livecloud.control.stream.BlockedStream;
+import io.livecloud.control.stream.PublishRecord;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -30,6 +33,32 @@ public interface ControlStore extends AutoCloseable {
     Optional<String> setting(String key);
 
     void saveSetting(String key, String value);
+
+    /** The block list (ForbidLiveStream), every entry, expired ones included. */
+    List<BlockedStream> blockedStreams();
+
+    /** Inserts the entry, or replaces the one of the same domain, app and stream. */
+    void saveBlockedStream(BlockedStream blocked);
+
+    void deleteBlockedStream(String domain, String app, String stream);
+
+    /** Inserts the publish session, or replaces the one of the same id (its end). */
+    void savePublishSession(PublishRecord session);
+
+    /**
+     * The publish sessions of {@code domain} that were live at some time in {@code [from, to]}: started at or before
+     * {@code to} and not stopped before {@code from}. Unordered.
+     */
+    List<PublishRecord> publishSessions(String domain, Instant from, Instant to);
+
+    /** Deletes the sessions that started before {@code cutoff}; returns how many. */
+    int deletePublishSessionsBefore(Instant cutoff);
+
+    /**
+     * Ends every session of node {@code node} still marked live (it stopped without ending them) at {@code at} with
+     * {@code reason}; returns how many.
+     */
+    int endOpenPublishSessions(String node, Instant at, String reason);
 
     @Override
     void close();

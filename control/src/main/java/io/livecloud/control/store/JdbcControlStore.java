@@ -8,6 +8,8 @@ import io.livecloud.control.domain.Domain;
 import io.livecloud.control.domain.DomainMapping;
 import io.livecloud.control.domain.DomainStatus;
 import io.livecloud.control.domain.DomainType;
+import io.livecloud.control.stream.BlockedStream;
+import io.livecloud.control.stream.PublishRecord;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +21,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -58,6 +61,9 @@ public final class JdbcControlStore implements ControlStore {
             + "status = ?, cname = ?, cname_status = ?, app_isolation = ?, auth_enabled = ?, auth_primary_key = ?, "
             + "auth_backup_key = ?, auth_validity_seconds = ?, auth_timestamp_is_expiry = ?, created_ms = ?, "
             + "modified_ms = ? WHERE name = ?";
+
+    private static final String PUBLISH_COLUMNS = "push_domain, app_name, stream_name, protocol, client_addr, "
+            + "node_addr, publish_url, start_ms, stop_ms, stop_reason, bytes_in, session_id";
 
     private static final Comparator<Domain> DOMAIN_ORDER =
             Comparator.comparing(Domain::created).thenComparing(Domain::name);
@@ -268,6 +274,124 @@ public final class JdbcControlStore implements ControlStore {
     }
 
     @Override
+    public List<BlockedStream> blockedStreams() {
+        List<BlockedStream> out = inTransaction("read the block list", c -> {
+            List<BlockedStream> list = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT push_domain, app_name, stream_name, resume_ms, created_ms FROM blocked_streams");
+                 ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    long resume = r.getLong(4);
+                    Instant resumeAt = r.wasNull() ? null : Instant.ofEpochMilli(resume);
+                    list.add(new BlockedStream(r.getString(1), r.getString(2), r.getString(3), resumeAt,
+                            Instant.ofEpochMilli(r.getLong(5))));
+                }
+            }
+            return list;
+        });
+        out.sort(Comparator.comparing(BlockedStream::domain).thenComparing(BlockedStream::app)
+                .thenComparing(BlockedStream::stream));
+        return List.copyOf(out);
+    }
+
+    @Override
+    public void saveBlockedStream(BlockedStream b) {
+        Objects.requireNonNull(b, "blocked stream");
+        inTransaction("save blocked stream " + b.streamUrl(), c -> {
+            try (PreparedStatement update = c.prepareStatement("UPDATE blocked_streams SET resume_ms = ?, created_ms = ? "
+                    + "WHERE push_domain = ? AND app_name = ? AND stream_name = ?")) {
+                bindBlocked(update, b);
+                if (update.executeUpdate() > 0) {
+                    return null;
+                }
+            }
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO blocked_streams "
+                    + "(resume_ms, created_ms, push_domain, app_name, stream_name) VALUES (?, ?, ?, ?, ?)")) {
+                bindBlocked(insert, b);
+                insert.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void deleteBlockedStream(String domain, String app, String stream) {
+        inTransaction("delete blocked stream " + domain + "/" + app + "/" + stream, c -> {
+            update(c, "DELETE FROM blocked_streams WHERE push_domain = ? AND app_name = ? AND stream_name = ?",
+                    Objects.requireNonNull(domain), Objects.requireNonNull(app), Objects.requireNonNull(stream));
+            return null;
+        });
+    }
+
+    @Override
+    public void savePublishSession(PublishRecord p) {
+        Objects.requireNonNull(p, "publish session");
+        inTransaction("save publish session " + p.id(), c -> {
+            try (PreparedStatement update = c.prepareStatement("UPDATE publish_sessions SET push_domain = ?, "
+                    + "app_name = ?, stream_name = ?, protocol = ?, client_addr = ?, node_addr = ?, publish_url = ?, "
+                    + "start_ms = ?, stop_ms = ?, stop_reason = ?, bytes_in = ? WHERE session_id = ?")) {
+                bindPublish(update, p);
+                if (update.executeUpdate() > 0) {
+                    return null;
+                }
+            }
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO publish_sessions (" + PUBLISH_COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                bindPublish(insert, p);
+                insert.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<PublishRecord> publishSessions(String domain, Instant from, Instant to) {
+        Objects.requireNonNull(domain, "domain");
+        return inTransaction("read the publish sessions of " + domain, c -> {
+            List<PublishRecord> list = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT " + PUBLISH_COLUMNS + " FROM publish_sessions "
+                    + "WHERE push_domain = ? AND start_ms <= ? AND (stop_ms IS NULL OR stop_ms >= ?)")) {
+                s.setString(1, domain);
+                s.setLong(2, to.toEpochMilli());
+                s.setLong(3, from.toEpochMilli());
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        long stop = r.getLong(9);
+                        Instant stopAt = r.wasNull() ? null : Instant.ofEpochMilli(stop);
+                        list.add(new PublishRecord(r.getString(12), r.getString(1), r.getString(2), r.getString(3),
+                                r.getString(4), r.getString(5), r.getString(6), r.getString(7),
+                                Instant.ofEpochMilli(r.getLong(8)), stopAt, r.getString(10), r.getLong(11)));
+                    }
+                }
+            }
+            return List.copyOf(list);
+        });
+    }
+
+    @Override
+    public int deletePublishSessionsBefore(Instant cutoff) {
+        return inTransaction("prune the publish history", c -> {
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM publish_sessions WHERE start_ms < ?")) {
+                s.setLong(1, cutoff.toEpochMilli());
+                return s.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public int endOpenPublishSessions(String node, Instant at, String reason) {
+        return inTransaction("end the open publish sessions", c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "UPDATE publish_sessions SET stop_ms = ?, stop_reason = ? WHERE stop_ms IS NULL AND node_addr = ?")) {
+                s.setLong(1, at.toEpochMilli());
+                s.setString(2, reason);
+                s.setString(3, Objects.requireNonNull(node, "node"));
+                return s.executeUpdate();
+            }
+        });
+    }
+
+    @Override
     public void close() {
         pool.close();
     }
@@ -354,6 +478,39 @@ public final class JdbcControlStore implements ControlStore {
         s.setLong(13, Objects.requireNonNull(d.created(), "created").toEpochMilli());
         s.setLong(14, Objects.requireNonNull(d.modified(), "modified").toEpochMilli());
         s.setString(15, d.name());
+    }
+
+    /** resume, created, then the key: the same binding serves the insert and the update. */
+    private static void bindBlocked(PreparedStatement s, BlockedStream b) throws SQLException {
+        if (b.resumeAt() == null) {
+            s.setNull(1, Types.BIGINT);
+        } else {
+            s.setLong(1, b.resumeAt().toEpochMilli());
+        }
+        s.setLong(2, b.since().toEpochMilli());
+        s.setString(3, b.domain());
+        s.setString(4, b.app());
+        s.setString(5, b.stream());
+    }
+
+    /** In {@link #PUBLISH_COLUMNS} order, the id last. */
+    private static void bindPublish(PreparedStatement s, PublishRecord p) throws SQLException {
+        s.setString(1, p.domain());
+        s.setString(2, p.app());
+        s.setString(3, p.stream());
+        s.setString(4, p.protocol());
+        s.setString(5, p.clientAddr());
+        s.setString(6, p.nodeAddr());
+        s.setString(7, p.publishUrl());
+        s.setLong(8, p.start().toEpochMilli());
+        if (p.stop() == null) {
+            s.setNull(9, Types.BIGINT);
+        } else {
+            s.setLong(9, p.stop().toEpochMilli());
+        }
+        s.setString(10, p.stopReason());
+        s.setLong(11, p.bytes());
+        s.setString(12, p.id());
     }
 
     private static Domain domain(ResultSet r) throws SQLException {

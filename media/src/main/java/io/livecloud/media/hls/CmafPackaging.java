@@ -160,12 +160,17 @@ final class CmafPackaging {
             long boundary = lastTs + frameInterval;
             closePart(boundary);
             out.completeSegment(owner, boundary - segmentStart, alloc);
-            segmentOpen = false;
         }
+        discard();
+    }
+
+    /** Frees the samples of the open part without writing them. */
+    void discard() {
         video.forEach(p -> p.data().release());
         audio.forEach(p -> p.data().release());
         video.clear();
         audio.clear();
+        segmentOpen = false;
     }
 
     private static boolean sameTracks(Fmp4Writer.Tracks a, Fmp4Writer.Tracks b) {

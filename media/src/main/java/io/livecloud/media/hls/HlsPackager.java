@@ -59,6 +59,7 @@ final class HlsPackager implements Subscriber {
     private long frameInterval = 40;
     private ByteBuf scratch;
     private final CmafPackaging cmaf;
+    private boolean closed;
 
     HlsPackager(HlsStream target, LiveStream source, EventLoop loop, HlsSettings settings, MediaMetrics metrics,
                 ByteBufAllocator alloc, Consumer<HlsPackager> finished) {
@@ -97,6 +98,9 @@ final class HlsPackager implements Subscriber {
 
     @Override
     public void onFrame(MediaFrame frame) {
+        if (closed) {
+            return;
+        }
         try {
             if (frame.isVideo()) {
                 onVideo(frame);
@@ -283,8 +287,35 @@ final class HlsPackager implements Subscriber {
         }
     }
 
+    /**
+     * The node is shutting down: stop taking frames and free everything held, without writing anything more.
+     * Runs on the packager's loop.
+     */
+    void shutdown() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (source != null) {
+            source.leave(this);
+        }
+        if (segment != null) {
+            segment.discard();
+            segment = null;
+        }
+        cmaf.discard();
+        if (scratch != null) {
+            scratch.release();
+            scratch = null;
+        }
+    }
+
     @Override
     public void onEnd(EndReason reason) {
+        if (closed) {
+            return;
+        }
+        closed = true;
         if (segment != null) {
             closeSegment(lastTimestamp - segmentStart + frameInterval);
         }

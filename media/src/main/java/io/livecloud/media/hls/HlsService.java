@@ -10,6 +10,7 @@ import io.netty.buffer.ByteBufAllocator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -19,12 +20,13 @@ import java.util.concurrent.TimeUnit;
  * stays (ended) for the retention time, then its memory is freed. Taking over a stream and retiring it both happen
  * inside the map's per-key compute, so a stream coming back never writes into one being freed.
  */
-public final class HlsService implements StreamHub.PublishTap {
+public final class HlsService implements StreamHub.PublishTap, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HlsService.class);
 
     private final StreamHub hub;
     private final HlsSettings settings;
     private final ConcurrentHashMap<StreamKey, HlsStream> streams = new ConcurrentHashMap<>();
+    private volatile boolean closed;
 
     public HlsService(StreamHub hub, HlsSettings settings) {
         this.hub = hub;
@@ -53,6 +55,9 @@ public final class HlsService implements StreamHub.PublishTap {
 
     @Override
     public void publishing(LiveStream stream, Publisher publisher) {
+        if (closed) {
+            return;
+        }
         HlsPackager[] created = new HlsPackager[1];
         streams.compute(stream.key(), (key, hls) -> {
             if (hls == null) {
@@ -68,6 +73,23 @@ public final class HlsService implements StreamHub.PublishTap {
         HlsPackager packager = created[0];
         if (packager != null && hub.join(stream.key(), packager).result() != LiveStream.JoinResult.JOINED) {
             packager.onEnd(Subscriber.EndReason.UNPUBLISHED); // the publisher left already
+        }
+    }
+
+    /**
+     * Shutdown: every packager stops on its own loop (dropping what it was writing), then all segment memory is
+     * freed. Call before the event loops stop.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        for (HlsStream hls : List.copyOf(streams.values())) {
+            HlsPackager packager = hls.writer();
+            if (packager != null && packager.eventLoop() != null && !packager.eventLoop().isShuttingDown()) {
+                packager.eventLoop().submit(packager::shutdown).awaitUninterruptibly(2, TimeUnit.SECONDS);
+            }
+            streams.remove(hls.key(), hls);
+            hls.release();
         }
     }
 

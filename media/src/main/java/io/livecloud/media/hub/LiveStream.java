@@ -31,6 +31,7 @@ public final class LiveStream {
     private final StreamHub hub;
     private final HubSettings settings;
     private final GopCache gop;
+    private final StreamStats stats = new StreamStats();
 
     private Publisher publisher;
     private MediaFrame metadata;
@@ -60,6 +61,11 @@ public final class LiveStream {
 
     public synchronized Publisher publisher() {
         return publisher;
+    }
+
+    /** Codecs, picture size, frame rate and bitrates as measured from the frames (readable from any thread). */
+    public StreamStats stats() {
+        return stats;
     }
 
     /** The players watching (internal subscribers such as the HLS packager are not counted). */
@@ -140,11 +146,13 @@ public final class LiveStream {
                 case MediaFrame.VIDEO -> {
                     VideoTag tag = VideoTag.parse(body);
                     videoSeen = true;
+                    stats.video(tag, body, ts);
                     return new MediaFrame(type, ts, body, tag.isKeyframe(), tag.sequenceHeader());
                 }
                 case MediaFrame.AUDIO -> {
                     AudioTag tag = AudioTag.parse(body);
                     audioSeen = true;
+                    stats.audio(tag, body, ts);
                     // an audio-only stream can start anywhere; with video, players start at a keyframe
                     return new MediaFrame(type, ts, body, !videoSeen && !tag.sequenceHeader(), tag.sequenceHeader());
                 }
@@ -225,6 +233,7 @@ public final class LiveStream {
         audioConfig = release(audioConfig);
         videoSeen = false;
         audioSeen = false;
+        stats.reset();
     }
 
     private static MediaFrame release(MediaFrame f) {

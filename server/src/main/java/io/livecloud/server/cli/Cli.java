@@ -42,6 +42,7 @@ public final class Cli {
               domain isolation NAME --on|--off       streams unique per app (on) or per domain (off)
               auth show DOMAIN [--reveal]            URL authentication (type A); keys masked unless --reveal
               auth set DOMAIN [--on|--off] [--key K] [--backup-key K] [--validity SECONDS]
+                       [--timestamp-rule plus_delta|is_expiry]   is_expiry: the older rule, timestamp = expiry
               urls --play-domain D --app A --stream S [--template T]   signed push and play URLs
             Their options:
               --api URL           the node's API (default http://127.0.0.1:8090)
@@ -363,11 +364,13 @@ public final class Cli {
         t.row("Primary key", key(args.get("auth_key1"), reveal));
         t.row("Backup key", key(args.get("auth_key2"), reveal));
         t.row("Validity", args.getOrDefault("ali_auth_delta", "?") + " s");
+        t.row("Timestamp", "is_expiry".equals(args.get("timestamp_rule")) ? "is the expiry (older rule)"
+                : "+ validity = expiry");
         t.print(out);
     }
 
     private void authSet(Args a) throws ApiClient.ApiError, ApiClient.Unreachable {
-        a.allow("auth set", "--on", "--off", "--key", "--backup-key", "--validity", "--reveal");
+        a.allow("auth set", "--on", "--off", "--key", "--backup-key", "--validity", "--timestamp-rule", "--reveal");
         String name = a.exactly("auth set", 1, "one domain name").get(0);
         if (a.has("--on") && a.has("--off")) {
             throw new IllegalArgumentException("auth set takes --on or --off, not both");
@@ -385,8 +388,12 @@ public final class Cli {
         if (a.has("--validity")) {
             arg(args, "ali_auth_delta", a.get("--validity"));
         }
+        if (a.has("--timestamp-rule")) {
+            arg(args, "timestamp_rule", a.get("--timestamp-rule"));
+        }
         if (args.isEmpty()) {
-            throw new IllegalArgumentException("auth set needs at least one of --on, --off, --key, --backup-key, --validity");
+            throw new IllegalArgumentException("auth set needs at least one of --on, --off, --key, --backup-key, --validity, "
+                    + "--timestamp-rule");
         }
         ObjectNode function = JSON.createObjectNode();
         function.put("functionName", "aliauth");
