@@ -4,8 +4,8 @@
 -- A forbidden stream of a push domain: new pushes are refused until ResumeLiveStream, or until resume_ms when set.
 CREATE TABLE blocked_streams (
     push_domain VARCHAR(255) NOT NULL,
-    app_name    VARCHAR(255) NOT NULL,
-    stream_name VARCHAR(255) NOT NULL,
+    app_name    VARCHAR(256) NOT NULL,
+    stream_name VARCHAR(256) NOT NULL,
     resume_ms   BIGINT,
     created_ms  BIGINT       NOT NULL,
     CONSTRAINT pk_blocked_streams PRIMARY KEY (push_domain, app_name, stream_name)
@@ -16,8 +16,8 @@ CREATE TABLE blocked_streams (
 CREATE TABLE publish_sessions (
     session_id  VARCHAR(64)   NOT NULL,
     push_domain VARCHAR(255)  NOT NULL,
-    app_name    VARCHAR(255)  NOT NULL,
-    stream_name VARCHAR(255)  NOT NULL,
+    app_name    VARCHAR(256)  NOT NULL,
+    stream_name VARCHAR(256)  NOT NULL,
     protocol    VARCHAR(16)   NOT NULL,
     client_addr VARCHAR(64)   NOT NULL,
     node_addr   VARCHAR(255)  NOT NULL,

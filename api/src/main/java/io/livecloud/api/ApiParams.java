@@ -2,6 +2,8 @@ package io.livecloud.api;
 
 import io.livecloud.control.ControlException;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 
 /** The parameters of one request (query and form body merged), read the way the cloud reads them. */
@@ -43,6 +45,20 @@ final class ApiParams {
             throw ControlException.badRequest("Invalid" + name + ".Malformed",
                     "Specified parameter " + name + " is not valid: " + name + " must be an integer from " + min + " to " + max
                             + ", got: " + v);
+        }
+    }
+
+    /** A required UTC time as the cloud writes it ({@code 2017-12-21T08:00:00Z}). */
+    Instant time(String name) {
+        String v = required(name);
+        try {
+            if (!v.endsWith("Z")) {
+                throw new DateTimeParseException("not UTC", v, 0);
+            }
+            return Instant.parse(v);
+        } catch (DateTimeParseException e) {
+            throw ControlException.badRequest("Invalid" + name + ".Malformed", "Specified parameter " + name
+                    + " is not valid: use UTC, like 2017-12-21T08:00:00Z, got: " + v);
         }
     }
 

@@ -11,7 +11,9 @@ import io.livecloud.control.domain.Domain;
 import io.livecloud.control.domain.DomainCatalog;
 import io.livecloud.control.domain.DomainMapping;
 import io.livecloud.control.domain.DomainType;
+import io.livecloud.control.stream.StreamManager;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -53,7 +55,8 @@ final class LiveActions {
     private final ObjectMapper mapper;
     private final Map<String, Action> actions = new LinkedHashMap<>();
 
-    LiveActions(DomainCatalog catalog, AddressGenerator addresses, ObjectMapper mapper) {
+    /** @param streams stream management, or null on a node that serves only the domain actions */
+    LiveActions(DomainCatalog catalog, AddressGenerator addresses, StreamManager streams, Clock clock, ObjectMapper mapper) {
         this.catalog = catalog;
         this.addresses = addresses;
         this.mapper = mapper;
@@ -71,6 +74,9 @@ final class LiveActions {
         // ours
         actions.put("DescribeLiveStreamUrls", this::describeLiveStreamUrls);
         actions.put("SetLiveDomainAppIsolation", this::setLiveDomainAppIsolation);
+        if (streams != null) {
+            StreamActions.register(actions, streams, clock);
+        }
     }
 
     Action get(String name) {
@@ -383,7 +389,8 @@ final class LiveActions {
                 "function " + name + " is not supported by LiveCloud; supported: " + ALIAUTH + " (URL authentication)");
     }
 
-    private static String gmt(Instant t) {
+    /** A time as the cloud writes it: UTC, whole seconds, {@code 2017-12-21T08:00:00Z}. */
+    static String gmt(Instant t) {
         return GMT.format(t);
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.livecloud.control.ControlException;
 import io.livecloud.control.address.AddressGenerator;
 import io.livecloud.control.domain.DomainCatalog;
+import io.livecloud.control.stream.StreamManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,12 +62,18 @@ public final class OpenApi {
      */
     public OpenApi(DomainCatalog catalog, AddressGenerator addresses, Function<String, Optional<String>> secrets,
                    Clock clock, String hostId) {
-        this(catalog, addresses, secrets, clock, hostId, MAX_NONCES);
+        this(catalog, addresses, null, secrets, clock, hostId, MAX_NONCES);
     }
 
-    OpenApi(DomainCatalog catalog, AddressGenerator addresses, Function<String, Optional<String>> secrets,
-            Clock clock, String hostId, int maxNonces) {
-        this.actions = new LiveActions(catalog, addresses, JSON);
+    /** With stream management (the live streams, forbid/resume, the publish history, viewers). */
+    public OpenApi(DomainCatalog catalog, AddressGenerator addresses, StreamManager streams,
+                   Function<String, Optional<String>> secrets, Clock clock, String hostId) {
+        this(catalog, addresses, streams, secrets, clock, hostId, MAX_NONCES);
+    }
+
+    OpenApi(DomainCatalog catalog, AddressGenerator addresses, StreamManager streams,
+            Function<String, Optional<String>> secrets, Clock clock, String hostId, int maxNonces) {
+        this.actions = new LiveActions(catalog, addresses, streams, clock, JSON);
         this.secrets = secrets;
         this.clock = clock;
         this.hostId = hostId;

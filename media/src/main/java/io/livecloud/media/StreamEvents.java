@@ -14,6 +14,26 @@ public interface StreamEvents {
      */
     void sessionEnded(SessionInfo session, long bytes, String reason);
 
+    /** Tells every listener, in the order given, each event. */
+    static StreamEvents all(StreamEvents... listeners) {
+        StreamEvents[] each = listeners.clone();
+        return new StreamEvents() {
+            @Override
+            public void sessionStarted(SessionInfo session) {
+                for (StreamEvents e : each) {
+                    e.sessionStarted(session);
+                }
+            }
+
+            @Override
+            public void sessionEnded(SessionInfo session, long bytes, String reason) {
+                for (StreamEvents e : each) {
+                    e.sessionEnded(session, bytes, reason);
+                }
+            }
+        };
+    }
+
     StreamEvents NONE = new StreamEvents() {
         @Override
         public void sessionStarted(SessionInfo session) {

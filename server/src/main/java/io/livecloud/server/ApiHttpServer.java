@@ -4,6 +4,8 @@ import io.livecloud.api.OpenApi;
 import io.livecloud.media.Transport;
 import io.livecloud.media.hub.MediaMetrics;
 import io.livecloud.media.hub.StreamHub;
+
+import java.util.function.IntSupplier;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -54,11 +56,12 @@ final class ApiHttpServer implements AutoCloseable {
     private final Channel channel;
     private final ThreadPoolExecutor executor;
 
-    ApiHttpServer(Transport transport, InetSocketAddress bind, StreamHub hub, OpenApi openApi) {
-        this(transport, bind, hub, openApi, API_THREADS, API_QUEUE);
+    ApiHttpServer(Transport transport, InetSocketAddress bind, StreamHub hub, IntSupplier hlsViewers, OpenApi openApi) {
+        this(transport, bind, hub, hlsViewers, openApi, API_THREADS, API_QUEUE);
     }
 
-    ApiHttpServer(Transport transport, InetSocketAddress bind, StreamHub hub, OpenApi openApi, int threadCount, int queue) {
+    ApiHttpServer(Transport transport, InetSocketAddress bind, StreamHub hub, IntSupplier hlsViewers, OpenApi openApi,
+                  int threadCount, int queue) {
         AtomicInteger threads = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(threadCount, threadCount, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(queue), r -> {
@@ -68,7 +71,7 @@ final class ApiHttpServer implements AutoCloseable {
                 }, new ThreadPoolExecutor.AbortPolicy());
         try {
             this.channel = transport.listen(bind, ch -> ch.pipeline().addLast(
-                    new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), new Handler(hub, openApi, executor)));
+                    new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), new Handler(hub, hlsViewers, openApi, executor)));
         } catch (RuntimeException e) {
             executor.shutdownNow();
             throw e;
@@ -104,13 +107,15 @@ final class ApiHttpServer implements AutoCloseable {
     /** One per connection; all its state is touched on the connection's event loop only. */
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final StreamHub hub;
+        private final IntSupplier hlsViewers;
         private final OpenApi openApi;
         private final ThreadPoolExecutor executor;
         private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
         private boolean busy;
 
-        Handler(StreamHub hub, OpenApi openApi, ThreadPoolExecutor executor) {
+        Handler(StreamHub hub, IntSupplier hlsViewers, OpenApi openApi, ThreadPoolExecutor executor) {
             this.hub = hub;
+            this.hlsViewers = hlsViewers;
             this.openApi = openApi;
             this.executor = executor;
         }
@@ -231,9 +236,11 @@ final class ApiHttpServer implements AutoCloseable {
         private String metrics() {
             MediaMetrics m = hub.metrics();
             long publishers = hub.streams().stream().filter(s -> s.publisher() != null).count();
-            long players = hub.streams().stream().mapToLong(s -> s.subscriberCount()).sum();
+            long hls = hlsViewers.getAsInt();
+            long players = hub.streams().stream().mapToLong(s -> s.subscriberCount()).sum() + hls;
             return gauge("livecloud_streams_live", publishers, "Streams with a publisher")
-                    + gauge("livecloud_players", players, "Attached players, all protocols")
+                    + gauge("livecloud_players", players, "Players, all protocols (HLS viewers included)")
+                    + gauge("livecloud_hls_viewers", hls, "HLS and LL-HLS viewers (requests within the idle time)")
                     + counter("livecloud_media_bytes_in_total", m.bytesIn.sum(), "Media bytes received from publishers")
                     + counter("livecloud_media_bytes_out_total", m.bytesOut.sum(), "Media bytes sent to players")
                     + counter("livecloud_media_frames_in_total", m.framesIn.sum(), "Frames received from publishers")

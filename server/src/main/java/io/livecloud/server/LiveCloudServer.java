@@ -9,7 +9,11 @@ import io.livecloud.control.domain.DomainCatalog;
 import io.livecloud.control.gate.DomainGate;
 import io.livecloud.control.store.ControlStore;
 import io.livecloud.control.store.JdbcControlStore;
+import io.livecloud.control.stream.PublishHistory;
+import io.livecloud.control.stream.StreamBlockList;
+import io.livecloud.control.stream.StreamManager;
 import io.livecloud.media.SessionLog;
+import io.livecloud.media.StreamEvents;
 import io.livecloud.media.Transport;
 import io.livecloud.media.hls.HlsService;
 import io.livecloud.media.http.MediaHttpServer;
@@ -43,6 +47,8 @@ public final class LiveCloudServer implements AutoCloseable {
     private final boolean firstStart;
     private volatile CnamePoller cnamePoller;
     private volatile AdminAccessKey accessKey;
+    private volatile PublishHistory history;
+    private volatile StreamManager streams;
 
     private LiveCloudServer(ServerConfig config, Transport transport, StreamHub hub, RtmpServer rtmp,
                             MediaHttpServer http, HlsService hls, ApiHttpServer api, ControlStore store, DomainCatalog catalog,
@@ -73,18 +79,22 @@ public final class LiveCloudServer implements AutoCloseable {
         DomainCatalog catalog;
         boolean firstStart;
         AdminAccessKey accessKey;
+        StreamBlockList blocks;
         try {
             catalog = new DomainCatalog(store, config.control(), clock);
+            blocks = new StreamBlockList(store, clock);
             firstStart = catalog.createDemoDomainsIfEmpty();
             accessKey = AdminAccessKey.load(store, config.dataDir(), System.getenv());
         } catch (RuntimeException e) {
             store.close();
             throw e;
         }
-        DomainGate gate = new DomainGate(catalog, clock);
+        DomainGate gate = new DomainGate(catalog, blocks, clock);
         Transport transport = new Transport(config.workerThreads());
         StreamHub hub = new StreamHub(config.hub());
-        SessionLog sessions = new SessionLog(gate);
+        PublishHistory history = new PublishHistory(store, clock, PublishHistory.DEFAULT_RETENTION, nodeAddress(config));
+        StreamManager streams = new StreamManager(catalog, blocks, history, new HubLiveMedia(hub), clock);
+        SessionLog sessions = new SessionLog(StreamEvents.all(gate, streams));
         RtmpServer rtmp = null;
         MediaHttpServer http = null;
         try {
@@ -93,11 +103,13 @@ public final class LiveCloudServer implements AutoCloseable {
             http = new MediaHttpServer(transport, address(config, config.httpPort()), hub, hls, gate, sessions);
             AddressGenerator addresses = new AddressGenerator(catalog, clock, rtmp.localAddress().getPort(),
                     http.localAddress().getPort());
-            OpenApi openApi = new OpenApi(catalog, addresses, accessKey::secretOf, clock, "livecloud");
-            ApiHttpServer api = new ApiHttpServer(transport, address(config, config.apiPort()), hub, openApi);
+            OpenApi openApi = new OpenApi(catalog, addresses, streams, accessKey::secretOf, clock, "livecloud");
+            ApiHttpServer api = new ApiHttpServer(transport, address(config, config.apiPort()), hub, http::hlsViewers, openApi);
             LiveCloudServer server = new LiveCloudServer(config, transport, hub, rtmp, http, hls, api, store, catalog,
                     addresses, firstStart);
             server.accessKey = accessKey;
+            server.history = history;
+            server.streams = streams;
             log.info("LiveCloud listening ({}): rtmp {}  media-http {}  api {}  data {}", transport.name(),
                     rtmp.localAddress().getPort(), http.localAddress().getPort(), api.localAddress().getPort(),
                     config.dataDir().toAbsolutePath());
@@ -114,8 +126,22 @@ public final class LiveCloudServer implements AutoCloseable {
                 rtmp.close();
             }
             transport.close();
+            history.close();
             store.close();
             throw new IllegalStateException("cannot listen on the configured ports: " + e, e);
+        }
+    }
+
+    /** What the publish history calls this node ({@code EdgeNodeAddr}): the bind address, or the host name. */
+    private static String nodeAddress(ServerConfig config) {
+        String bind = config.bindAddress();
+        if (bind != null && !bind.isBlank() && !bind.equals("0.0.0.0") && !bind.equals("::")) {
+            return bind;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException | RuntimeException e) {
+            return "localhost";
         }
     }
 
@@ -174,6 +200,11 @@ public final class LiveCloudServer implements AutoCloseable {
         return accessKey;
     }
 
+    /** Stream management: live streams, viewers, forbid/resume, the publish history. */
+    public StreamManager streams() {
+        return streams;
+    }
+
     public ControlStore store() {
         return store;
     }
@@ -205,6 +236,7 @@ public final class LiveCloudServer implements AutoCloseable {
         rtmp.close();
         hls.close(); // before the loops stop: its packagers free what they hold on their own loops
         transport.close();
+        history.close(); // after the loops: the sessions they ended are written before the store closes
         store.close();
         log.info("LiveCloud stopped");
     }

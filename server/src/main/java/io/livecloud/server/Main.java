@@ -17,6 +17,7 @@ public final class Main {
               domain     add, list, show, rm, stop, start, map, unmap domains (see below)
               auth       show or set a domain's URL authentication
               urls       signed push and play URLs for a stream
+              streams    live streams, viewers, forbid/resume a stream, the block list, publish history
               version    print the version
               help       print this text
 
@@ -48,7 +49,7 @@ public final class Main {
                 case "serve" -> {
                     return serve(parseServeOptions(rest), out);
                 }
-                case "domain", "auth", "urls" -> {
+                case "domain", "auth", "urls", "streams" -> {
                     return io.livecloud.server.cli.Cli.run(command, rest, out, err);
                 }
                 case "version", "--version" -> {

@@ -111,6 +111,11 @@ class HlsEndToEndTest {
             assertThat(segment.body().length % 188).as("whole TS packets").isZero();
             assertThat(segment.body()[0]).isEqualTo((byte) 0x47);
             fetched++;
+            if (fetched == 5) {
+                String metrics = new String(get(node.api("/metrics")).body());
+                assertThat(metrics).as("ffmpeg and this loop are HLS viewers (sessions of their own)")
+                        .containsPattern("(?m)^livecloud_hls_viewers [2-9]$");
+            }
             Thread.sleep(1_000);
         }
         assertThat(player.waitFor(5)).as(player.stderr()).isZero();

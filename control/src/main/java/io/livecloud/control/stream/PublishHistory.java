@@ -32,7 +32,7 @@ public final class PublishHistory implements AutoCloseable {
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(90);
     static final int QUEUE_CAPACITY = 10_000;
     private static final long PRUNE_EVERY_MILLIS = TimeUnit.HOURS.toMillis(1);
-    private static final int MAX_NAME = 255;
+    private static final int MAX_NAME = 256;
     private static final int MAX_URL = 4096;
     private static final int MAX_REASON = 512;
 

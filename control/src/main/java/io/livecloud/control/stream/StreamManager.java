@@ -3,6 +3,7 @@ package io.livecloud.control.stream;
 import io.livecloud.control.ControlException;
 import io.livecloud.control.domain.Domain;
 import io.livecloud.control.domain.DomainCatalog;
+import io.livecloud.control.domain.DomainNames;
 import io.livecloud.control.domain.DomainType;
 import io.livecloud.media.Protocol;
 import io.livecloud.media.Role;
@@ -172,6 +173,8 @@ public final class StreamManager implements StreamEvents {
      */
     public void forbid(String domainName, String app, String stream, Instant resumeAt, boolean oneshot) {
         String push = requirePushDomain(domainName);
+        DomainNames.checkAppName(app);
+        DomainNames.checkStreamName(stream);
         if (resumeAt != null && !resumeAt.isAfter(clock.instant())) {
             throw ControlException.badRequest("InvalidResumeTime.Malformed",
                     "ResumeTime must be in the future, got: " + resumeAt + " (now " + clock.instant() + ")");

@@ -5,6 +5,7 @@ import io.livecloud.media.StreamGate;
 import io.livecloud.media.StreamRequest;
 import io.livecloud.media.hls.HlsService;
 import io.livecloud.media.hls.HlsStream;
+import io.livecloud.media.hls.HlsViewers;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -31,29 +32,33 @@ final class HlsResponder {
     static final String PLAYLIST_CACHE = "no-cache";
 
     private final HlsService hls;
+    private final HlsViewers viewers;
     private final LlHlsResponder lowLatency;
 
-    HlsResponder(HlsService hls) {
+    HlsResponder(HlsService hls, HlsViewers viewers) {
         this.hls = hls;
+        this.viewers = viewers;
         this.lowLatency = new LlHlsResponder(hls);
     }
 
     void respond(ChannelHandlerContext ctx, MediaPath path, StreamRequest request, StreamGate.Decision decision,
-                 boolean head, boolean keepAlive) {
+                 String userAgent, boolean head, boolean keepAlive) {
         HlsStream stream = hls.find(decision.key());
         if (stream == null) {
             HttpResponses.sendError(ctx, HttpResponseStatus.NOT_FOUND, "stream not found: " + request.describe(), keepAlive);
             return;
         }
+        // the session is the playlist's: a segment request reports under the protocol of the playlist it came from
+        HlsViewers.Viewer viewer = viewers.seen(request, decision.key(), userAgent, System.currentTimeMillis());
         if (path.protocol() == Protocol.LL_HLS) {
-            lowLatency.respond(ctx, stream.ll(), path, request, decision.signer(), head, keepAlive);
+            lowLatency.respond(ctx, stream.ll(), path, request, decision.signer(), head, keepAlive, viewer);
             return;
         }
         if (path.isResource()) {
-            sendSegment(ctx, stream, path.resource().number(), request, head, keepAlive);
+            sendSegment(ctx, stream, path.resource().number(), request, head, keepAlive, viewer);
             return;
         }
-        PendingPlaylist pending = new PendingPlaylist(ctx, stream, path, request, decision.signer(), head, keepAlive);
+        PendingPlaylist pending = new PendingPlaylist(ctx, stream, path, request, decision.signer(), head, keepAlive, viewer);
         if (!stream.whenReady(pending)) {
             pending.send();
             return;
@@ -64,13 +69,14 @@ final class HlsResponder {
 
     /** Sends {@code data} (owned by this call) as a 200 with the given type and caching; HEAD sends no body. */
     static void sendBody(ChannelHandlerContext ctx, ByteBuf data, String type, String cache, boolean head,
-                         boolean keepAlive, HlsService hls) {
+                         boolean keepAlive, HlsService hls, HlsViewers.Viewer viewer) {
         int length = data.readableBytes();
         if (head) {
             data.release();
             data = Unpooled.EMPTY_BUFFER;
         } else {
             hls.metrics().bytesOut.add(length);
+            viewer.sent(length);
         }
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, data);
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, type);
@@ -80,34 +86,29 @@ final class HlsResponder {
     }
 
     private void sendSegment(ChannelHandlerContext ctx, HlsStream stream, long sequence, StreamRequest request,
-                             boolean head, boolean keepAlive) {
+                             boolean head, boolean keepAlive, HlsViewers.Viewer viewer) {
         ByteBuf data = stream.segment(sequence);
         if (data == null) {
             HttpResponses.sendError(ctx, HttpResponseStatus.NOT_FOUND,
                     "segment " + sequence + " is not available (any more): " + request.describe(), keepAlive);
             return;
         }
-        sendBody(ctx, data, SEGMENT_TYPE, SEGMENT_CACHE, head, keepAlive, hls);
+        sendBody(ctx, data, SEGMENT_TYPE, SEGMENT_CACHE, head, keepAlive, hls, viewer);
     }
 
-    private static void sendPlaylist(ChannelHandlerContext ctx, HlsStream stream, MediaPath path, StreamRequest request,
-                                     StreamGate.UriSigner signer, boolean head, boolean keepAlive) {
+    private void sendPlaylist(ChannelHandlerContext ctx, HlsStream stream, MediaPath path, StreamRequest request,
+                              StreamGate.UriSigner signer, boolean head, boolean keepAlive, HlsViewers.Viewer viewer) {
         if (!stream.hasSegments()) {
             HttpResponses.sendError(ctx, HttpResponseStatus.NOT_FOUND,
                     "stream has no HLS segment yet: " + request.describe(), keepAlive);
             return;
         }
         byte[] text = stream.playlist().render(path.app(), path.stream(), signer).getBytes(StandardCharsets.UTF_8);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
-                head ? Unpooled.EMPTY_BUFFER : Unpooled.wrappedBuffer(text));
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, PLAYLIST_TYPE);
-        response.headers().set(HttpHeaderNames.CACHE_CONTROL, PLAYLIST_CACHE);
-        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, text.length);
-        HttpResponses.send(ctx, response, keepAlive);
+        sendBody(ctx, Unpooled.wrappedBuffer(text), PLAYLIST_TYPE, PLAYLIST_CACHE, head, keepAlive, hls, viewer);
     }
 
     /** A playlist request waiting for the stream's first segment; answered exactly once, on the channel's loop. */
-    private static final class PendingPlaylist implements Runnable {
+    private final class PendingPlaylist implements Runnable {
         private final ChannelHandlerContext ctx;
         private final HlsStream stream;
         private final MediaPath path;
@@ -115,11 +116,12 @@ final class HlsResponder {
         private final StreamGate.UriSigner signer;
         private final boolean head;
         private final boolean keepAlive;
+        private final HlsViewers.Viewer viewer;
         private boolean answered;
         ScheduledFuture<?> timeout;
 
         PendingPlaylist(ChannelHandlerContext ctx, HlsStream stream, MediaPath path, StreamRequest request,
-                        StreamGate.UriSigner signer, boolean head, boolean keepAlive) {
+                        StreamGate.UriSigner signer, boolean head, boolean keepAlive, HlsViewers.Viewer viewer) {
             this.ctx = ctx;
             this.stream = stream;
             this.path = path;
@@ -127,6 +129,7 @@ final class HlsResponder {
             this.signer = signer;
             this.head = head;
             this.keepAlive = keepAlive;
+            this.viewer = viewer;
         }
 
         /** The stream has its first segment (or ended): called under the stream's monitor, so only hands off. */
@@ -148,7 +151,7 @@ final class HlsResponder {
             if (timeout != null) {
                 timeout.cancel(false);
             }
-            sendPlaylist(ctx, stream, path, request, signer, head, keepAlive);
+            sendPlaylist(ctx, stream, path, request, signer, head, keepAlive, viewer);
         }
     }
 }

@@ -6,6 +6,7 @@ import io.livecloud.media.SessionLog;
 import io.livecloud.media.StreamGate;
 import io.livecloud.media.StreamRequest;
 import io.livecloud.media.hls.HlsService;
+import io.livecloud.media.hls.HlsViewers;
 import io.livecloud.media.hub.LiveStream;
 import io.livecloud.media.hub.StreamHub;
 import io.netty.channel.ChannelHandlerContext;
@@ -38,11 +39,11 @@ public final class HttpMediaHandler extends SimpleChannelInboundHandler<HttpObje
     private final HlsResponder hls;
     private FlvPlayer player;
 
-    public HttpMediaHandler(StreamHub hub, HlsService hls, StreamGate gate, SessionLog sessions) {
+    public HttpMediaHandler(StreamHub hub, HlsService hls, HlsViewers viewers, StreamGate gate, SessionLog sessions) {
         this.hub = hub;
         this.gate = gate;
         this.sessions = sessions;
-        this.hls = new HlsResponder(hls);
+        this.hls = new HlsResponder(hls, viewers);
     }
 
     @Override
@@ -79,7 +80,8 @@ public final class HttpMediaHandler extends SimpleChannelInboundHandler<HttpObje
             return;
         }
         if (path.protocol() == Protocol.HLS || path.protocol() == Protocol.LL_HLS) {
-            hls.respond(ctx, path, streamRequest, decision, method.equals(HttpMethod.HEAD), keepAlive);
+            hls.respond(ctx, path, streamRequest, decision, request.headers().get(HttpHeaderNames.USER_AGENT, ""),
+                    method.equals(HttpMethod.HEAD), keepAlive);
             return;
         }
         if (method.equals(HttpMethod.HEAD)) {

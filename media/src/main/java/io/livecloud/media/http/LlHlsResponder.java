@@ -3,6 +3,7 @@ package io.livecloud.media.http;
 import io.livecloud.media.StreamGate;
 import io.livecloud.media.StreamRequest;
 import io.livecloud.media.hls.HlsService;
+import io.livecloud.media.hls.HlsViewers;
 import io.livecloud.media.hls.LlHlsStream;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -32,9 +33,9 @@ final class LlHlsResponder {
     }
 
     void respond(ChannelHandlerContext ctx, LlHlsStream ll, MediaPath path, StreamRequest request,
-                 StreamGate.UriSigner signer, boolean head, boolean keepAlive) {
+                 StreamGate.UriSigner signer, boolean head, boolean keepAlive, HlsViewers.Viewer viewer) {
         if (!path.isResource()) {
-            playlist(ctx, ll, path, request, signer, head, keepAlive);
+            playlist(ctx, ll, path, request, signer, head, keepAlive, viewer);
             return;
         }
         MediaPath.Resource r = path.resource();
@@ -45,7 +46,7 @@ final class LlHlsResponder {
                         + request.describe(), keepAlive);
                 return;
             }
-            HlsResponder.sendBody(ctx, init, MP4_TYPE, HlsResponder.SEGMENT_CACHE, head, keepAlive, hls);
+            HlsResponder.sendBody(ctx, init, MP4_TYPE, HlsResponder.SEGMENT_CACHE, head, keepAlive, hls, viewer);
             return;
         }
         long msn = r.number();
@@ -55,7 +56,7 @@ final class LlHlsResponder {
             if (media == null) {
                 HttpResponses.sendError(ctx, HttpResponseStatus.NOT_FOUND, "not available (any more): " + request.describe(), keepAlive);
             } else {
-                HlsResponder.sendBody(ctx, media, MP4_TYPE, HlsResponder.SEGMENT_CACHE, head, keepAlive, hls);
+                HlsResponder.sendBody(ctx, media, MP4_TYPE, HlsResponder.SEGMENT_CACHE, head, keepAlive, hls, viewer);
             }
         };
         boolean upcoming = part >= 0 && !ll.isEnded()
@@ -69,7 +70,7 @@ final class LlHlsResponder {
     }
 
     private void playlist(ChannelHandlerContext ctx, LlHlsStream ll, MediaPath path, StreamRequest request,
-                          StreamGate.UriSigner signer, boolean head, boolean keepAlive) {
+                          StreamGate.UriSigner signer, boolean head, boolean keepAlive, HlsViewers.Viewer viewer) {
         String prefix = "/" + path.app() + "/" + path.stream() + "/";
         Runnable send = () -> {
             if (!ll.hasParts()) {
@@ -78,7 +79,7 @@ final class LlHlsResponder {
             }
             byte[] text = ll.render(prefix, signer).getBytes(StandardCharsets.UTF_8);
             HlsResponder.sendBody(ctx, Unpooled.wrappedBuffer(text), HlsResponder.PLAYLIST_TYPE,
-                    HlsResponder.PLAYLIST_CACHE, head, keepAlive, hls);
+                    HlsResponder.PLAYLIST_CACHE, head, keepAlive, hls, viewer);
         };
         String msnArg = request.query().get("_HLS_msn");
         String partArg = request.query().get("_HLS_part");

@@ -28,7 +28,7 @@ import java.util.Set;
 public final class Cli {
     public static final String DEFAULT_API = "http://127.0.0.1:8090";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> FLAGS = Set.of("--json", "--reveal", "--on", "--off");
+    private static final Set<String> FLAGS = Set.of("--json", "--reveal", "--on", "--off", "--oneshot");
     private static final Set<String> GLOBAL = Set.of("--api", "--data-dir", "--json");
 
     /** Usage lines for {@code livecloud help}. */
@@ -44,6 +44,15 @@ public final class Cli {
               auth set DOMAIN [--on|--off] [--key K] [--backup-key K] [--validity SECONDS]
                        [--timestamp-rule plus_delta|is_expiry]   is_expiry: the older rule, timestamp = expiry
               urls --play-domain D --app A --stream S [--template T]   signed push and play URLs
+              streams list [--domain D] [--app A] [--stream S]   live streams with what they send
+              streams viewers [--domain D]           players now, per stream and protocol
+              streams forbid DOMAIN APP STREAM [--until 2030-01-01T00:00:00Z] [--oneshot]
+                                                     cut the publisher; refuse pushes until resumed
+                                                     or --until (--oneshot: cut only, refuse nothing)
+              streams resume DOMAIN APP STREAM       allow pushes again
+              streams blocked [--domain D]           the forbidden streams
+              streams history --domain D [--from T] [--to T]   publish sessions (default: last 24 h)
+              (without --domain: every push domain; a play domain means its push domain)
             Their options:
               --api URL           the node's API (default http://127.0.0.1:8090)
               --data-dir DIR      where to find access-key.properties (default ./data), unless
@@ -51,7 +60,7 @@ public final class Cli {
               --json              print the API's JSON instead of a table
             """;
 
-    private final PrintStream out;
+    final PrintStream out;
     private final PrintStream err;
     private final Map<String, String> env;
 
@@ -135,8 +144,8 @@ public final class Cli {
         List<String> pos = new ArrayList<>(a.positional());
         String sub = command.equals("urls") ? "" : (pos.isEmpty() ? null : pos.remove(0));
         if (sub == null) {
-            throw new IllegalArgumentException(command + " needs a subcommand, e.g. '" + command + (command.equals("domain")
-                    ? " list'" : " show DOMAIN'"));
+            throw new IllegalArgumentException(command + " needs a subcommand, e.g. '" + command
+                    + (command.equals("domain") || command.equals("streams") ? " list'" : " show DOMAIN'"));
         }
         Args rest = new Args(pos, a.options());
         try {
@@ -153,6 +162,12 @@ public final class Cli {
                 case "auth show" -> authShow(rest);
                 case "auth set" -> authSet(rest);
                 case "urls " -> urls(rest);
+                case "streams list", "streams ls" -> new StreamCommands(this, rest).list();
+                case "streams viewers" -> new StreamCommands(this, rest).viewers();
+                case "streams forbid" -> new StreamCommands(this, rest).forbid();
+                case "streams resume" -> new StreamCommands(this, rest).resume();
+                case "streams blocked" -> new StreamCommands(this, rest).blocked();
+                case "streams history" -> new StreamCommands(this, rest).history();
                 default -> throw new IllegalArgumentException("unknown command: " + command + " " + sub);
             }
             return 0;
@@ -194,11 +209,11 @@ public final class Cli {
         }
     }
 
-    private ApiClient.Answer call(Args a, String action, Map<String, String> params) throws ApiClient.ApiError, ApiClient.Unreachable {
+    ApiClient.Answer call(Args a, String action, Map<String, String> params) throws ApiClient.ApiError, ApiClient.Unreachable {
         return client(a).call(action, params);
     }
 
-    private boolean json(Args a, ApiClient.Answer answer) {
+    boolean json(Args a, ApiClient.Answer answer) {
         if (a.has("--json")) {
             out.println(answer.raw());
             return true;
