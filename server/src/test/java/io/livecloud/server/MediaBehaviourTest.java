@@ -167,6 +167,25 @@ class MediaBehaviourTest {
     }
 
     @Test
+    void aConnectWithoutAnAppOrASecondConnectIsRejectedBeforeTheConnectionCloses() throws Exception {
+        byte[] connectNoApp = {0x02, 0, 7, 'c', 'o', 'n', 'n', 'e', 'c', 't', 0x00, 0x3f, (byte) 0xf0, 0, 0, 0, 0, 0, 0,
+                0x03, 0, 0, 0x09};
+        try (RawRtmpClient client = new RawRtmpClient(node.server.rtmpPort()).handshake()) {
+            client.send(RawRtmpClient.command(connectNoApp));
+            assertThat(client.closedByServerWithin(3_000)).isTrue();
+            assertThat(client.received()).contains("_error").contains("NetConnection.Connect.Rejected")
+                    .contains("names no application").doesNotContain("NetConnection.Connect.Success");
+        }
+        byte[] connectLive = {0x02, 0, 7, 'c', 'o', 'n', 'n', 'e', 'c', 't', 0x00, 0x3f, (byte) 0xf0, 0, 0, 0, 0, 0, 0,
+                0x03, 0, 3, 'a', 'p', 'p', 0x02, 0, 4, 'l', 'i', 'v', 'e', 0, 0, 0x09};
+        try (RawRtmpClient client = new RawRtmpClient(node.server.rtmpPort()).handshake()) {
+            client.send(RawRtmpClient.command(connectLive)).send(RawRtmpClient.command(connectLive));
+            assertThat(client.closedByServerWithin(3_000)).isTrue();
+            assertThat(client.received()).contains("NetConnection.Connect.Success").contains("NetConnection.Connect.Rejected");
+        }
+    }
+
+    @Test
     void malformedRtmpClosesOnlyThatConnection() throws Exception {
         Ffmpeg.Proc publisher = publishLive("sturdy", 10);
         try (FlvHttpClient player = new FlvHttpClient(server.httpPort(), "/live/sturdy.flv")) {

@@ -14,6 +14,7 @@ import java.util.Random;
  * handshake and then sends whatever bytes the test wants, well-formed or not.
  */
 final class RawRtmpClient implements AutoCloseable {
+    private final ByteArrayOutputStream received = new ByteArrayOutputStream();
     private final Socket socket;
     private final OutputStream out;
     private final DataInputStream in;
@@ -101,15 +102,22 @@ final class RawRtmpClient implements AutoCloseable {
         byte[] buf = new byte[8192];
         try {
             while (true) {
-                if (raw.read(buf) < 0) {
+                int n = raw.read(buf);
+                if (n < 0) {
                     return true;
                 }
+                received.write(buf, 0, n);
             }
         } catch (java.net.SocketTimeoutException e) {
             return false;
         } catch (java.net.SocketException e) {
             return true; // reset by the server
         }
+    }
+
+    /** What {@link #closedByServerWithin} read, as Latin-1 text (AMF0 strings show as they are). */
+    String received() {
+        return received.toString(StandardCharsets.ISO_8859_1);
     }
 
     @Override

@@ -6,6 +6,8 @@ import io.livecloud.control.domain.Domain;
 import io.livecloud.control.domain.DomainMapping;
 import io.livecloud.control.domain.DomainStatus;
 import io.livecloud.control.domain.DomainType;
+import io.livecloud.control.stream.BlockedStream;
+import io.livecloud.control.stream.PublishRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -300,5 +302,82 @@ abstract class ControlStoreContract {
             pool.shutdownNow();
         }
         assertThat(store.domains()).hasSize(rounds);
+    }
+
+    // ---- stream management ----------------------------------------------------------------------------------
+
+    @Test
+    void theBlockListRoundTripsIsReplacedAndDeletedAndSurvivesARestart() {
+        BlockedStream forever = new BlockedStream("push.example.com", "live", "a", null, T0);
+        BlockedStream until = new BlockedStream("push.example.com", "live", "b-=_X", T0.plusSeconds(60), T0.plusMillis(1));
+        BlockedStream other = new BlockedStream("other.example.com", "app2", "a", T0.plusSeconds(5), T0);
+        store.saveBlockedStream(until);
+        store.saveBlockedStream(forever);
+        store.saveBlockedStream(other);
+        assertThat(store.blockedStreams()).containsExactly(other, forever, until);
+
+        BlockedStream changed = new BlockedStream("push.example.com", "live", "a", T0.plusSeconds(30), T0.plusSeconds(2));
+        store.saveBlockedStream(changed);
+        store.deleteBlockedStream("other.example.com", "app2", "a");
+        store.deleteBlockedStream("nope.example.com", "live", "a"); // nothing there: nothing happens
+        assertThat(store.blockedStreams()).containsExactly(changed, until);
+
+        BlockedStream longest = new BlockedStream("push.example.com", "a".repeat(256), "s".repeat(256), null, T0);
+        store.saveBlockedStream(longest);
+        store.close();
+        store = reopen();
+        assertThat(store.blockedStreams()).containsExactlyInAnyOrder(changed, until, longest);
+    }
+
+    static PublishRecord session(String id, String domain, String stream, Instant start, Instant stop) {
+        PublishRecord r = new PublishRecord(id, domain, "live", stream, "rtmp", "10.0.0.7", "node-1",
+                "rtmp://" + domain + "/live/" + stream + "?vhost=x", start, null, null, 0);
+        return stop == null ? r : r.ended(stop, "client disconnected", 123_456_789_012L);
+    }
+
+    @Test
+    void publishSessionsAreFoundByOverlapWithTheWindow() {
+        PublishRecord before = session("r-1", "push.example.com", "a", T0, T0.plusSeconds(10));
+        PublishRecord across = session("r-2", "push.example.com", "b", T0.plusSeconds(50), T0.plusSeconds(150));
+        PublishRecord inside = session("r-3", "push.example.com", "c", T0.plusSeconds(110), T0.plusSeconds(120));
+        PublishRecord live = session("r-4", "push.example.com", "d", T0.plusSeconds(60), null);
+        PublishRecord after = session("r-5", "push.example.com", "e", T0.plusSeconds(300), null);
+        PublishRecord elsewhere = session("r-6", "other.example.com", "b", T0.plusSeconds(100), null);
+        for (PublishRecord r : List.of(before, across, inside, live, after, elsewhere)) {
+            store.savePublishSession(r);
+        }
+
+        assertThat(store.publishSessions("push.example.com", T0.plusSeconds(100), T0.plusSeconds(200)))
+                .containsExactlyInAnyOrder(across, inside, live);
+        // the bounds are inclusive: a session that stopped at the window's start, or started at its end, counts
+        assertThat(store.publishSessions("push.example.com", T0.plusSeconds(10), T0.plusSeconds(50)))
+                .containsExactlyInAnyOrder(before, across, live.start().isAfter(T0.plusSeconds(50)) ? across : live);
+        assertThat(store.publishSessions("nope.example.com", T0, T0.plusSeconds(1000))).isEmpty();
+
+        // the end of a session replaces its start
+        PublishRecord ended = live.ended(T0.plusSeconds(70), "forbidden by the operator (ForbidLiveStream)", 42);
+        store.savePublishSession(ended);
+        assertThat(store.publishSessions("push.example.com", T0.plusSeconds(100), T0.plusSeconds(200)))
+                .containsExactlyInAnyOrder(across, inside);
+        assertThat(store.publishSessions("push.example.com", T0.plusSeconds(65), T0.plusSeconds(65))).contains(ended);
+    }
+
+    @Test
+    void oldSessionsArePrunedAndOpenOnesOfANodeEnded() {
+        store.savePublishSession(session("old", "push.example.com", "a", T0, T0.plusSeconds(1)));
+        store.savePublishSession(session("open-here", "push.example.com", "b", T0.plusSeconds(100), null));
+        store.savePublishSession(new PublishRecord("open-there", "push.example.com", "live", "c", "rtmp", "10.0.0.8",
+                "node-2", "rtmp://push.example.com/live/c", T0.plusSeconds(100), null, null, 0));
+
+        assertThat(store.deletePublishSessionsBefore(T0.plusSeconds(50))).isEqualTo(1);
+        assertThat(store.endOpenPublishSessions("node-1", T0.plusSeconds(200), "node stopped")).isEqualTo(1);
+
+        List<PublishRecord> left = store.publishSessions("push.example.com", T0, T0.plusSeconds(1000));
+        assertThat(left).extracting(PublishRecord::id).containsExactlyInAnyOrder("open-here", "open-there");
+        PublishRecord here = left.stream().filter(r -> r.id().equals("open-here")).findFirst().orElseThrow();
+        assertThat(here.stop()).isEqualTo(T0.plusSeconds(200));
+        assertThat(here.stopReason()).isEqualTo("node stopped");
+        assertThat(left.stream().filter(r -> r.id().equals("open-there")).findFirst().orElseThrow().stop())
+                .as("another node's live session is left alone").isNull();
     }
 }

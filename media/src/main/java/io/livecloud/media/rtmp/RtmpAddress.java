@@ -56,6 +56,11 @@ public final class RtmpAddress {
         return new StreamRequest(Protocol.RTMP, role, host, app, stream, query, clientAddress);
     }
 
+    /** Whether a connect's {@code app} names an application at all (the only place {@link #parse} takes it from). */
+    public static boolean namesApp(String connectApp) {
+        return connectApp != null && !trimSlashes(splitQuery(connectApp)[0]).isEmpty();
+    }
+
     private static String[] splitQuery(String s) {
         int q = s.indexOf('?');
         return q < 0 ? new String[]{s, ""} : new String[]{s.substring(0, q), s.substring(q + 1)};

@@ -57,6 +57,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     private RtmpPlayer player;
     private LiveStream playing;
     private boolean closing;
+    private boolean connected;
 
     public RtmpSession(StreamHub hub, StreamGate gate, SessionLog sessions) {
         this.hub = hub;
@@ -128,6 +129,10 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     }
 
     private void onConnect(double txn, Object commandObject) {
+        if (connected) {
+            rejectConnect(txn, "this connection is connected already");
+            return;
+        }
         if (commandObject instanceof Map<?, ?> params) {
             connectApp = params.get("app") instanceof String s ? s : "";
             tcUrl = params.get("tcUrl") instanceof String s ? s : "";
@@ -136,6 +141,11 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
             connectApp = "";
             tcUrl = "";
         }
+        if (!RtmpAddress.namesApp(connectApp)) {
+            rejectConnect(txn, "connect names no application: use rtmp://host/app/stream");
+            return;
+        }
+        connected = true;
         ctx.write(RtmpControl.windowAckSize(ctx.alloc(), WINDOW_ACK_SIZE));
         ctx.write(RtmpControl.setPeerBandwidth(ctx.alloc(), WINDOW_ACK_SIZE, 2));
         ctx.write(RtmpControl.setChunkSize(ctx.alloc(), OUT_CHUNK_SIZE));
@@ -386,6 +396,19 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         ByteBuf body = ctx.alloc().buffer();
         Amf0.encode(body, "onStatus", 0.0, null, status(level, code, description));
         ctx.writeAndFlush(new RtmpMessage(CSID_STATUS, RtmpMessage.COMMAND_AMF0, 0, messageStreamId, body));
+    }
+
+    /** {@code _error} with NetConnection.Connect.Rejected, then the connection closes. */
+    private void rejectConnect(double txn, String description) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        log.info("rtmp connect rejected client={}: {}", clientAddress(), description);
+        ByteBuf body = ctx.alloc().buffer();
+        Amf0.encode(body, "_error", txn, null, status("error", "NetConnection.Connect.Rejected", description));
+        ctx.writeAndFlush(new RtmpMessage(CSID_COMMAND, RtmpMessage.COMMAND_AMF0, 0, 0, body))
+                .addListener(ChannelFutureListener.CLOSE);
     }
 
     /** Refuses with an error status the client reads before the connection closes. */
