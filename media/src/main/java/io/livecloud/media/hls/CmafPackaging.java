@@ -47,6 +47,7 @@ final class CmafPackaging {
         this.alloc = alloc;
     }
 
+    /** @param from where the (already validated) decoder configuration record starts */
     void videoConfig(VideoCodec codec, ByteBuf body, int from) {
         videoCodec = codec == VideoCodec.AVC || codec == VideoCodec.HEVC ? codec : null;
         videoRecord = new byte[body.writerIndex() - from];

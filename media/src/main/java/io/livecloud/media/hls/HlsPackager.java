@@ -60,6 +60,7 @@ final class HlsPackager implements Subscriber {
     private ByteBuf scratch;
     private final CmafPackaging cmaf;
     private boolean closed;
+    private boolean internalErrorLogged;
 
     HlsPackager(HlsStream target, LiveStream source, EventLoop loop, HlsSettings settings, MediaMetrics metrics,
                 ByteBufAllocator alloc, Consumer<HlsPackager> finished) {
@@ -110,6 +111,13 @@ final class HlsPackager implements Subscriber {
         } catch (MediaProtocolException e) {
             metrics.protocolErrors.increment();
             log.debug("{}: HLS dropped a frame: {}", target.key(), e.getMessage());
+        } catch (RuntimeException e) {
+            // a bug here must not reach the publisher's session or the other subscribers of the loop
+            metrics.internalErrors.increment();
+            if (!internalErrorLogged) {
+                internalErrorLogged = true;
+                log.error("{}: HLS packaging failed on {}; frames that fail are dropped", target.key(), frame, e);
+            }
         }
     }
 
@@ -119,7 +127,6 @@ final class HlsPackager implements Subscriber {
         if (tag.sequenceHeader()) {
             configChanged();
             int at = body.readerIndex() + tag.dataOffset();
-            cmaf.videoConfig(tag.codec(), body, at);
             video = switch (tag.codec()) {
                 case AVC -> ParameterSets.avc(body, at);
                 case HEVC -> ParameterSets.hevc(body, at);
@@ -129,6 +136,7 @@ final class HlsPackager implements Subscriber {
                 }
             };
             if (video != null) {
+                cmaf.videoConfig(tag.codec(), body, at); // after the parse: the record is known to be whole
                 dimensions(video);
             }
             return;

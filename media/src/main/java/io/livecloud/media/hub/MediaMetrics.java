@@ -13,6 +13,8 @@ public final class MediaMetrics {
     public final LongAdder playersStuck = new LongAdder();
     /** Connections closed for breaking a protocol. */
     public final LongAdder protocolErrors = new LongAdder();
+    /** Failures that are bugs, not bad input (logged once per stream with the stack trace). */
+    public final LongAdder internalErrors = new LongAdder();
     /** Memory held by HLS segments of all streams. */
     public final LongAdder hlsSegmentBytes = new LongAdder();
 }
