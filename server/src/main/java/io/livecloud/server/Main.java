@@ -24,7 +24,7 @@ public final class Main {
             Options of serve (each overrides the config file, which overrides the defaults):
               --config FILE       YAML configuration (see README, "Configuration")
               --rtmp-port N       RTMP port (default 1935)
-              --http-port N       media HTTP port for HTTP-FLV (default 8080)
+              --http-port N       media HTTP port for HTTP-FLV and HLS (default 8080)
               --api-port N        API / console port (default 8090)
               --bind ADDRESS      address to listen on (default 0.0.0.0)
               --data-dir DIR      where the node keeps its data (default ./data)
