@@ -58,10 +58,16 @@ public final class CnameChecker {
      * @param status the CNAME status
      * @param chain  the CNAME targets followed from the domain, in order, without trailing dots
      * @param detail why, for logs and the API ({@code "CNAME reaches x"}, {@code "NXDOMAIN for y"}, …)
+     * @param dnsFailure no answer came (timeout, SERVFAIL, REFUSED, a network error): pending because the DNS could
+     *                   not be asked, not because it said no
      */
-    public record Result(CnameStatus status, List<String> chain, String detail) {
+    public record Result(CnameStatus status, List<String> chain, String detail, boolean dnsFailure) {
         public Result {
             chain = List.copyOf(chain);
+        }
+
+        public Result(CnameStatus status, List<String> chain, String detail) {
+            this(status, chain, detail, false);
         }
 
         public boolean configured() {
@@ -188,17 +194,17 @@ public final class CnameChecker {
             try {
                 response = query(current);
             } catch (TimeoutException e) {
-                return pending(chain, "no answer for " + text(current) + " within " + timeout.toMillis() + " ms");
+                return failed(chain, "no answer for " + text(current) + " within " + timeout.toMillis() + " ms");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return pending(chain, "interrupted while querying " + text(current));
             } catch (Exception e) {
                 Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-                return pending(chain, "query for " + text(current) + " failed: " + cause);
+                return failed(chain, "query for " + text(current) + " failed: " + cause);
             }
             int rcode = response.getRcode();
             if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
-                return pending(chain, Rcode.string(rcode) + " for " + text(current));
+                return failed(chain, Rcode.string(rcode) + " for " + text(current));
             }
             // Follow the chain as far as this answer goes; only records owned by the name being followed count.
             List<Record> answer = response.getSection(Section.ANSWER);
@@ -287,6 +293,10 @@ public final class CnameChecker {
 
     private static Result pending(List<String> chain, String detail) {
         return new Result(CnameStatus.PENDING, chain, detail);
+    }
+
+    private static Result failed(List<String> chain, String detail) {
+        return new Result(CnameStatus.PENDING, chain, detail, true);
     }
 
     @Override

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -46,6 +47,9 @@ public final class CnamePoller implements AutoCloseable {
     private final BiConsumer<String, CnameStatus> onChange;
     private final ScheduledExecutorService executor;
     private final Set<CompletableFuture<CnameStatus>> pending = ConcurrentHashMap.newKeySet();
+    /** A configured domain becomes pending on a DNS failure only after this many rounds in a row fail. */
+    static final int FAILURES_BEFORE_PENDING = 3;
+    private final Map<String, Integer> dnsFailures = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     public CnamePoller(CnameChecker checker, Supplier<? extends Collection<Domain>> domains,
@@ -162,6 +166,15 @@ public final class CnamePoller implements AutoCloseable {
             // close() interrupted the lookup: its "pending" says nothing about the user's DNS
             throw new CancellationException("CNAME poller closed");
         }
+        if (r.dnsFailure() && d.cnameStatus() == CnameStatus.CONFIGURED && !explicit) {
+            // one lost UDP answer or a resolver hiccup must not flip a working domain: only a run of failures does
+            int failures = dnsFailures.merge(d.name(), 1, Integer::sum);
+            if (failures < FAILURES_BEFORE_PENDING) {
+                log.debug("CNAME check of {}: {} ({} in a row), status kept", d.name(), r.detail(), failures);
+                return d.cnameStatus();
+            }
+        }
+        dnsFailures.remove(d.name());
         if (r.status() != d.cnameStatus()) {
             log.info("domain {} CNAME {}: {} -> {} ({}{})", d.name(), d.cname(),
                     d.cnameStatus() == null ? "none" : d.cnameStatus().apiName(), r.status().apiName(), r.detail(),

@@ -91,6 +91,32 @@ class CnamePollerTest {
     }
 
     @Test
+    void aConfiguredDomainSurvivesAFewDnsFailuresButNotARunOfThem() {
+        dns.cname("play.example.com", "play.example.com." + ZONE);
+        add("play.example.com", CnameStatus.CONFIGURED);
+        try (CnamePoller poller = new CnamePoller(checker, store::values, this::save, Duration.ofHours(1), Duration.ofHours(1))) {
+            dns.rcode("play.example.com", org.xbill.DNS.Rcode.SERVFAIL);
+            poller.runRound();
+            poller.runRound();
+            assertThat(calls).as("two failed rounds keep it configured").isEmpty();
+            dns.cname("play.example.com", "play.example.com." + ZONE);
+            poller.runRound(); // an answer resets the count
+            dns.rcode("play.example.com", org.xbill.DNS.Rcode.SERVFAIL);
+            poller.runRound();
+            poller.runRound();
+            assertThat(calls).isEmpty();
+            poller.runRound();
+            assertThat(calls).containsExactly("play.example.com=pending");
+            // a definite "no" (NXDOMAIN) is believed at once
+            dns.cname("play.example.com", "play.example.com." + ZONE);
+            poller.runRound();
+            dns.remove("play.example.com");
+            poller.runRound();
+            assertThat(calls).containsExactly("play.example.com=pending", "play.example.com=configured", "play.example.com=pending");
+        }
+    }
+
+    @Test
     void firstRoundSoonAfterStartByDefault() {
         add("play.example.com", CnameStatus.PENDING);
         dns.cname("play.example.com", "play.example.com." + ZONE);
