@@ -103,7 +103,8 @@ final class StreamActions {
 
     /**
      * The cloud's (older) DescribeLiveStreamOnlineUserNum: players now per stream; ours: the same split per protocol.
-     * Players are the play sessions the media plane reports (RTMP and HTTP-FLV); HLS is request-based and not counted.
+     * Players are the play sessions the media plane reports through StreamEvents (an HLS viewer is one address + user
+     * agent until it goes idle), not the hub's subscribers, which include internal ones such as the HLS packager.
      */
     private void describeLiveStreamOnlineUserNum(ApiParams p, ObjectNode out) {
         String domain = p.required("DomainName");

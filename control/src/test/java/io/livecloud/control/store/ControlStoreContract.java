@@ -351,7 +351,7 @@ abstract class ControlStoreContract {
                 .containsExactlyInAnyOrder(across, inside, live);
         // the bounds are inclusive: a session that stopped at the window's start, or started at its end, counts
         assertThat(store.publishSessions("push.example.com", T0.plusSeconds(10), T0.plusSeconds(50)))
-                .containsExactlyInAnyOrder(before, across, live.start().isAfter(T0.plusSeconds(50)) ? across : live);
+                .containsExactlyInAnyOrder(before, across);
         assertThat(store.publishSessions("nope.example.com", T0, T0.plusSeconds(1000))).isEmpty();
 
         // the end of a session replaces its start
