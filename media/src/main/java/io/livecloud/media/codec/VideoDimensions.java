@@ -9,6 +9,22 @@ import io.livecloud.media.MediaProtocolException;
 public record VideoDimensions(int width, int height) {
     private static final int[] HIGH_PROFILES = {100, 110, 122, 244, 44, 83, 86, 118, 128, 138, 139, 134, 135};
 
+    /**
+     * The size the SPS among a decoder configuration's parameter sets describes.
+     *
+     * @throws MediaProtocolException when there is no SPS or it cannot be read
+     */
+    public static VideoDimensions of(ParameterSets ps) {
+        boolean hevc = ps.codec() == VideoCodec.HEVC;
+        for (byte[] unit : ps.nalUnits()) {
+            int type = hevc ? (unit[0] >> 1) & 0x3f : unit[0] & 0x1f;
+            if (type == (hevc ? 33 : 7)) {
+                return hevc ? ofHevcSps(unit) : ofH264Sps(unit);
+            }
+        }
+        throw new MediaProtocolException("the decoder configuration has no SPS");
+    }
+
     /** @param sps the SPS NAL unit including its one-byte header */
     public static VideoDimensions ofH264Sps(byte[] sps) {
         Bits r = new Bits(unescape(sps), 1);

@@ -211,18 +211,11 @@ final class HlsPackager implements Subscriber {
 
     /** The picture size from the SPS, which the fMP4 sample entry must state (browsers refuse 0×0). */
     private void dimensions(ParameterSets ps) {
-        for (byte[] unit : ps.nalUnits()) {
-            boolean hevc = ps.codec() == VideoCodec.HEVC;
-            int type = hevc ? (unit[0] >> 1) & 0x3f : unit[0] & 0x1f;
-            if (type == (hevc ? 33 : 7)) {
-                try {
-                    VideoDimensions d = hevc ? VideoDimensions.ofHevcSps(unit) : VideoDimensions.ofH264Sps(unit);
-                    cmaf.videoDimensions(d.width(), d.height());
-                } catch (MediaProtocolException e) {
-                    log.debug("{}: SPS not understood: {}", target.key(), e.getMessage());
-                }
-                return;
-            }
+        try {
+            VideoDimensions d = VideoDimensions.of(ps);
+            cmaf.videoDimensions(d.width(), d.height());
+        } catch (MediaProtocolException e) {
+            log.debug("{}: SPS not understood: {}", target.key(), e.getMessage());
         }
     }
 

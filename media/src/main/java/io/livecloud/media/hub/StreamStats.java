@@ -179,16 +179,9 @@ public final class StreamStats {
         }
         try {
             int at = body.readerIndex() + tag.dataOffset();
-            ParameterSets ps = hevc ? ParameterSets.hevc(body, at) : ParameterSets.avc(body, at);
-            for (byte[] unit : ps.nalUnits()) {
-                int type = hevc ? (unit[0] >> 1) & 0x3f : unit[0] & 0x1f;
-                if (type == (hevc ? 33 : 7)) {
-                    VideoDimensions d = hevc ? VideoDimensions.ofHevcSps(unit) : VideoDimensions.ofH264Sps(unit);
-                    width = d.width();
-                    height = d.height();
-                    return;
-                }
-            }
+            VideoDimensions d = VideoDimensions.of(hevc ? ParameterSets.hevc(body, at) : ParameterSets.avc(body, at));
+            width = d.width();
+            height = d.height();
         } catch (MediaProtocolException e) {
             // a configuration record or SPS we cannot read: the size stays unknown, the stream goes on
         }
