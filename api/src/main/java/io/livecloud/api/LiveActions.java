@@ -9,6 +9,7 @@ import io.livecloud.control.address.AddressGenerator;
 import io.livecloud.control.domain.AuthConfig;
 import io.livecloud.control.domain.Domain;
 import io.livecloud.control.domain.DomainCatalog;
+import io.livecloud.control.notify.CallbackNotifier;
 import io.livecloud.control.domain.DomainMapping;
 import io.livecloud.control.domain.DomainType;
 import io.livecloud.control.stream.StreamManager;
@@ -56,7 +57,8 @@ final class LiveActions {
     private final Map<String, Action> actions = new LinkedHashMap<>();
 
     /** @param streams stream management, or null on a node that serves only the domain actions */
-    LiveActions(DomainCatalog catalog, AddressGenerator addresses, StreamManager streams, Clock clock, ObjectMapper mapper) {
+    LiveActions(DomainCatalog catalog, AddressGenerator addresses, StreamManager streams, CallbackNotifier notifier,
+                Clock clock, ObjectMapper mapper) {
         this.catalog = catalog;
         this.addresses = addresses;
         this.mapper = mapper;
@@ -76,6 +78,9 @@ final class LiveActions {
         actions.put("SetLiveDomainAppIsolation", this::setLiveDomainAppIsolation);
         if (streams != null) {
             StreamActions.register(actions, streams, clock);
+        }
+        if (notifier != null) {
+            NotifyActions.register(actions, catalog, notifier);
         }
     }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.livecloud.control.ControlException;
 import io.livecloud.control.address.AddressGenerator;
 import io.livecloud.control.domain.DomainCatalog;
+import io.livecloud.control.notify.CallbackNotifier;
 import io.livecloud.control.stream.StreamManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,18 +63,21 @@ public final class OpenApi {
      */
     public OpenApi(DomainCatalog catalog, AddressGenerator addresses, Function<String, Optional<String>> secrets,
                    Clock clock, String hostId) {
-        this(catalog, addresses, null, secrets, clock, hostId, MAX_NONCES);
+        this(catalog, addresses, null, null, secrets, clock, hostId, MAX_NONCES);
     }
 
-    /** With stream management (the live streams, forbid/resume, the publish history, viewers). */
-    public OpenApi(DomainCatalog catalog, AddressGenerator addresses, StreamManager streams,
+    /**
+     * With stream management (the live streams, forbid/resume, the publish history, viewers) and publish
+     * callbacks.
+     */
+    public OpenApi(DomainCatalog catalog, AddressGenerator addresses, StreamManager streams, CallbackNotifier notifier,
                    Function<String, Optional<String>> secrets, Clock clock, String hostId) {
-        this(catalog, addresses, streams, secrets, clock, hostId, MAX_NONCES);
+        this(catalog, addresses, streams, notifier, secrets, clock, hostId, MAX_NONCES);
     }
 
-    OpenApi(DomainCatalog catalog, AddressGenerator addresses, StreamManager streams,
+    OpenApi(DomainCatalog catalog, AddressGenerator addresses, StreamManager streams, CallbackNotifier notifier,
             Function<String, Optional<String>> secrets, Clock clock, String hostId, int maxNonces) {
-        this.actions = new LiveActions(catalog, addresses, streams, clock, JSON);
+        this.actions = new LiveActions(catalog, addresses, streams, notifier, clock, JSON);
         this.secrets = secrets;
         this.clock = clock;
         this.hostId = hostId;

@@ -11,6 +11,7 @@ import io.livecloud.control.store.ControlStore;
 import io.livecloud.control.store.JdbcControlStore;
 import io.livecloud.control.stream.PublishHistory;
 import io.livecloud.control.stream.StreamBlockList;
+import io.livecloud.control.notify.CallbackNotifier;
 import io.livecloud.control.stream.StreamManager;
 import io.livecloud.media.SessionLog;
 import io.livecloud.media.StreamEvents;
@@ -49,6 +50,7 @@ public final class LiveCloudServer implements AutoCloseable {
     private volatile AdminAccessKey accessKey;
     private volatile PublishHistory history;
     private volatile StreamManager streams;
+    private volatile CallbackNotifier notifier;
 
     private LiveCloudServer(ServerConfig config, Transport transport, StreamHub hub, RtmpServer rtmp,
                             MediaHttpServer http, HlsService hls, ApiHttpServer api, ControlStore store, DomainCatalog catalog,
@@ -94,7 +96,8 @@ public final class LiveCloudServer implements AutoCloseable {
         StreamHub hub = new StreamHub(config.hub());
         PublishHistory history = new PublishHistory(store, clock, PublishHistory.DEFAULT_RETENTION, nodeAddress(config));
         StreamManager streams = new StreamManager(catalog, blocks, history, new HubLiveMedia(hub), clock);
-        SessionLog sessions = new SessionLog(StreamEvents.all(gate, streams));
+        CallbackNotifier notifier = new CallbackNotifier(store, nodeAddress(config), clock, CallbackNotifier.Settings.defaults());
+        SessionLog sessions = new SessionLog(StreamEvents.all(gate, streams, notifier));
         RtmpServer rtmp = null;
         MediaHttpServer http = null;
         try {
@@ -103,13 +106,14 @@ public final class LiveCloudServer implements AutoCloseable {
             http = new MediaHttpServer(transport, address(config, config.httpPort()), hub, hls, gate, sessions);
             AddressGenerator addresses = new AddressGenerator(catalog, clock, rtmp.localAddress().getPort(),
                     http.localAddress().getPort());
-            OpenApi openApi = new OpenApi(catalog, addresses, streams, accessKey::secretOf, clock, "livecloud");
+            OpenApi openApi = new OpenApi(catalog, addresses, streams, notifier, accessKey::secretOf, clock, "livecloud");
             ApiHttpServer api = new ApiHttpServer(transport, address(config, config.apiPort()), hub, http::hlsViewers, openApi);
             LiveCloudServer server = new LiveCloudServer(config, transport, hub, rtmp, http, hls, api, store, catalog,
                     addresses, firstStart);
             server.accessKey = accessKey;
             server.history = history;
             server.streams = streams;
+            server.notifier = notifier;
             log.info("LiveCloud listening ({}): rtmp {}  media-http {}  api {}  data {}", transport.name(),
                     rtmp.localAddress().getPort(), http.localAddress().getPort(), api.localAddress().getPort(),
                     config.dataDir().toAbsolutePath());
@@ -127,6 +131,7 @@ public final class LiveCloudServer implements AutoCloseable {
             }
             transport.close();
             history.close();
+            notifier.close();
             store.close();
             throw new IllegalStateException("cannot listen on the configured ports: " + e, e);
         }
@@ -201,6 +206,11 @@ public final class LiveCloudServer implements AutoCloseable {
     }
 
     /** Stream management: live streams, viewers, forbid/resume, the publish history. */
+    /** Publish callbacks: their configuration and delivery counters. */
+    public CallbackNotifier notifier() {
+        return notifier;
+    }
+
     public StreamManager streams() {
         return streams;
     }
@@ -237,6 +247,7 @@ public final class LiveCloudServer implements AutoCloseable {
         hls.close(); // before the loops stop: its packagers free what they hold on their own loops
         transport.close();
         history.close(); // after the loops: the sessions they ended are written before the store closes
+        notifier.close(); // callbacks still queued are not delivered: the node is going away
         store.close();
         log.info("LiveCloud stopped");
     }
