@@ -3,6 +3,7 @@ package io.livecloud.server;
 import io.livecloud.api.OpenApi;
 import io.livecloud.media.Transport;
 import io.livecloud.media.hub.MediaMetrics;
+import io.livecloud.control.notify.CallbackNotifier;
 import io.livecloud.media.hub.StreamHub;
 
 import java.util.function.IntSupplier;
@@ -56,12 +57,14 @@ final class ApiHttpServer implements AutoCloseable {
     private final Channel channel;
     private final ThreadPoolExecutor executor;
 
-    ApiHttpServer(Transport transport, InetSocketAddress bind, StreamHub hub, IntSupplier hlsViewers, OpenApi openApi) {
-        this(transport, bind, hub, hlsViewers, openApi, API_THREADS, API_QUEUE);
+    ApiHttpServer(Transport transport, InetSocketAddress bind, StreamHub hub, IntSupplier hlsViewers,
+                  CallbackNotifier notifier, OpenApi openApi) {
+        this(transport, bind, hub, hlsViewers, notifier, openApi, API_THREADS, API_QUEUE);
     }
 
-    ApiHttpServer(Transport transport, InetSocketAddress bind, StreamHub hub, IntSupplier hlsViewers, OpenApi openApi,
-                  int threadCount, int queue) {
+    /** @param notifier publish callbacks, for their counters; null on a node without them */
+    ApiHttpServer(Transport transport, InetSocketAddress bind, StreamHub hub, IntSupplier hlsViewers,
+                  CallbackNotifier notifier, OpenApi openApi, int threadCount, int queue) {
         AtomicInteger threads = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(threadCount, threadCount, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(queue), r -> {
@@ -71,7 +74,7 @@ final class ApiHttpServer implements AutoCloseable {
                 }, new ThreadPoolExecutor.AbortPolicy());
         try {
             this.channel = transport.listen(bind, ch -> ch.pipeline().addLast(
-                    new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), new Handler(hub, hlsViewers, openApi, executor)));
+                    new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), new Handler(hub, hlsViewers, notifier, openApi, executor)));
         } catch (RuntimeException e) {
             executor.shutdownNow();
             throw e;
@@ -108,14 +111,17 @@ final class ApiHttpServer implements AutoCloseable {
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final StreamHub hub;
         private final IntSupplier hlsViewers;
+        private final CallbackNotifier notifier;
         private final OpenApi openApi;
         private final ThreadPoolExecutor executor;
         private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
         private boolean busy;
 
-        Handler(StreamHub hub, IntSupplier hlsViewers, OpenApi openApi, ThreadPoolExecutor executor) {
+        Handler(StreamHub hub, IntSupplier hlsViewers, CallbackNotifier notifier, OpenApi openApi,
+                ThreadPoolExecutor executor) {
             this.hub = hub;
             this.hlsViewers = hlsViewers;
+            this.notifier = notifier;
             this.openApi = openApi;
             this.executor = executor;
         }
@@ -248,7 +254,19 @@ final class ApiHttpServer implements AutoCloseable {
                     + counter("livecloud_players_stuck_total", m.playersStuck.sum(), "Players cut for not reading")
                     + counter("livecloud_internal_errors_total", m.internalErrors.sum(), "Failures that are bugs (logged with a stack trace)")
                     + gauge("livecloud_hls_segment_bytes", m.hlsSegmentBytes.sum(), "Memory held by HLS segments")
-                    + counter("livecloud_protocol_errors_total", m.protocolErrors.sum(), "Connections or frames refused as malformed");
+                    + counter("livecloud_protocol_errors_total", m.protocolErrors.sum(), "Connections or frames refused as malformed")
+                    + callbackMetrics();
+        }
+
+        private String callbackMetrics() {
+            if (notifier == null) {
+                return "";
+            }
+            return gauge("livecloud_callback_queue", notifier.queueDepth(), "Publish callbacks waiting to be delivered")
+                    + counter("livecloud_callbacks_delivered_total", notifier.delivered.sum(), "Publish callbacks delivered")
+                    + counter("livecloud_callback_retries_total", notifier.retries.sum(), "Publish callback attempts that failed and were retried")
+                    + counter("livecloud_callbacks_failed_total", notifier.failed.sum(), "Publish callbacks given up")
+                    + counter("livecloud_callbacks_dropped_total", notifier.dropped.sum(), "Publish callbacks dropped on a full queue");
         }
 
         private static String gauge(String name, long value, String help) {

@@ -107,7 +107,7 @@ public final class LiveCloudServer implements AutoCloseable {
             AddressGenerator addresses = new AddressGenerator(catalog, clock, rtmp.localAddress().getPort(),
                     http.localAddress().getPort());
             OpenApi openApi = new OpenApi(catalog, addresses, streams, notifier, accessKey::secretOf, clock, "livecloud");
-            ApiHttpServer api = new ApiHttpServer(transport, address(config, config.apiPort()), hub, http::hlsViewers, openApi);
+            ApiHttpServer api = new ApiHttpServer(transport, address(config, config.apiPort()), hub, http::hlsViewers, notifier, openApi);
             LiveCloudServer server = new LiveCloudServer(config, transport, hub, rtmp, http, hls, api, store, catalog,
                     addresses, firstStart);
             server.accessKey = accessKey;

@@ -137,6 +137,9 @@ class PublishCallbackTest {
         long ts = Long.parseLong(publish.get("header:timestamp"));
         assertThat(publish.get("header:signature")).isEqualTo(CallbackNotifier.signature("127.0.0.1", ts, "yourkey"));
         assertThat(node.server.notifier().retries.sum()).isGreaterThanOrEqualTo(1);
+        String metrics = new String(HlsEndToEndTest.get(node.api("/metrics")).body());
+        assertThat(metrics).containsPattern("(?m)^livecloud_callbacks_delivered_total [1-9]")
+                .containsPattern("(?m)^livecloud_callback_retries_total [1-9]").contains("livecloud_callback_queue 0");
     }
 
     @Test
