@@ -14,12 +14,37 @@ import java.util.Map;
  * @param clientAddress the peer's IP address
  * @param path          the URI path URL signing covers (SPEC §2): {@code /app/stream} plus the protocol suffix, or
  *                      the path of the resource asked for (an HLS segment)
+ * @param userAgent     the client's own name: the HTTP {@code User-Agent}, RTMP connect's {@code flashVer}; "" if none
  */
 public record StreamRequest(Protocol protocol, Role role, String host, String app, String stream,
-                            Map<String, String> query, String clientAddress, String path) {
+                            Map<String, String> query, String clientAddress, String path, String userAgent) {
 
     public StreamRequest {
         query = Map.copyOf(query);
+        userAgent = userAgent == null ? "" : userAgent;
+    }
+
+    /** A request without a user agent. */
+    public StreamRequest(Protocol protocol, Role role, String host, String app, String stream,
+                         Map<String, String> query, String clientAddress, String path) {
+        this(protocol, role, host, app, stream, query, clientAddress, path, "");
+    }
+
+    public StreamRequest withUserAgent(String value) {
+        return new StreamRequest(protocol, role, host, app, stream, query, clientAddress, path, value);
+    }
+
+    /** The URL the client asked for, without the {@code auth_key} secret (for logs and access logs). */
+    public String urlWithoutSecrets() {
+        StringBuilder url = new StringBuilder(protocol.label()).append("://").append(host).append(path);
+        char sep = '?';
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(query).entrySet()) {
+            if (!e.getKey().equals("auth_key")) {
+                url.append(sep).append(e.getKey()).append('=').append(e.getValue());
+                sep = '&';
+            }
+        }
+        return url.toString();
     }
 
     /** A request for the stream itself: the signed path is {@code /app/stream} plus the protocol suffix. */

@@ -11,6 +11,7 @@ import io.livecloud.control.store.ControlStore;
 import io.livecloud.control.store.JdbcControlStore;
 import io.livecloud.control.stream.PublishHistory;
 import io.livecloud.control.stream.StreamBlockList;
+import io.livecloud.control.accesslog.AccessLog;
 import io.livecloud.control.notify.CallbackNotifier;
 import io.livecloud.control.stream.StreamManager;
 import io.livecloud.media.SessionLog;
@@ -51,6 +52,7 @@ public final class LiveCloudServer implements AutoCloseable {
     private volatile PublishHistory history;
     private volatile StreamManager streams;
     private volatile CallbackNotifier notifier;
+    private volatile AccessLog accessLog;
 
     private LiveCloudServer(ServerConfig config, Transport transport, StreamHub hub, RtmpServer rtmp,
                             MediaHttpServer http, HlsService hls, ApiHttpServer api, ControlStore store, DomainCatalog catalog,
@@ -97,7 +99,8 @@ public final class LiveCloudServer implements AutoCloseable {
         PublishHistory history = new PublishHistory(store, clock, PublishHistory.DEFAULT_RETENTION, nodeAddress(config));
         StreamManager streams = new StreamManager(catalog, blocks, history, new HubLiveMedia(hub), clock);
         CallbackNotifier notifier = new CallbackNotifier(store, nodeAddress(config), clock, CallbackNotifier.Settings.defaults());
-        SessionLog sessions = new SessionLog(StreamEvents.all(gate, streams, notifier));
+        AccessLog accessLog = new AccessLog(config.dataDir().resolve("logs"), config.accessLogRetentionDays(), clock);
+        SessionLog sessions = new SessionLog(StreamEvents.all(gate, streams, notifier, accessLog));
         RtmpServer rtmp = null;
         MediaHttpServer http = null;
         try {
@@ -114,6 +117,7 @@ public final class LiveCloudServer implements AutoCloseable {
             server.history = history;
             server.streams = streams;
             server.notifier = notifier;
+            server.accessLog = accessLog;
             log.info("LiveCloud listening ({}): rtmp {}  media-http {}  api {}  data {}", transport.name(),
                     rtmp.localAddress().getPort(), http.localAddress().getPort(), api.localAddress().getPort(),
                     config.dataDir().toAbsolutePath());
@@ -132,6 +136,7 @@ public final class LiveCloudServer implements AutoCloseable {
             transport.close();
             history.close();
             notifier.close();
+            accessLog.close();
             store.close();
             throw new IllegalStateException("cannot listen on the configured ports: " + e, e);
         }
@@ -206,6 +211,11 @@ public final class LiveCloudServer implements AutoCloseable {
     }
 
     /** Stream management: live streams, viewers, forbid/resume, the publish history. */
+    /** The access log files (one line per finished session, a file per domain and day). */
+    public AccessLog accessLog() {
+        return accessLog;
+    }
+
     /** Publish callbacks: their configuration and delivery counters. */
     public CallbackNotifier notifier() {
         return notifier;
@@ -248,6 +258,7 @@ public final class LiveCloudServer implements AutoCloseable {
         transport.close();
         history.close(); // after the loops: the sessions they ended are written before the store closes
         notifier.close(); // callbacks still queued are not delivered: the node is going away
+        accessLog.close(); // after the loops: the sessions they ended are in the files
         store.close();
         log.info("LiveCloud stopped");
     }

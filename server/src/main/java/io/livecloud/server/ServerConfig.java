@@ -19,7 +19,7 @@ import java.util.Map;
  */
 public record ServerConfig(String bindAddress, int rtmpPort, int httpPort, int apiPort, Path dataDir,
                            int workerThreads, HubSettings hub, HlsSettings hls, String ffmpegPath,
-                           ControlSettings control, Database db, Cname cname) {
+                           ControlSettings control, Database db, Cname cname, int accessLogRetentionDays) {
 
     /**
      * The control plane's store: {@code url} null means the embedded H2 file under the data directory; otherwise
@@ -36,10 +36,16 @@ public record ServerConfig(String bindAddress, int rtmpPort, int httpPort, int a
     public record Cname(String resolver, long checkSeconds) {
     }
 
+    public ServerConfig {
+        if (accessLogRetentionDays < 1 || accessLogRetentionDays > 3650) {
+            throw new IllegalArgumentException("accessLog.retentionDays must be 1-3650, got " + accessLogRetentionDays);
+        }
+    }
+
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", 1935, 8080, 8090, Path.of("data"), 0, HubSettings.defaults(),
                 HlsSettings.defaults(), null,
-                ControlSettings.defaults(), Database.EMBEDDED, new Cname(null, 300));
+                ControlSettings.defaults(), Database.EMBEDDED, new Cname(null, 300), 30);
     }
 
     /** Applies a YAML document (see README, "Configuration") on top of this config. */
@@ -91,7 +97,8 @@ public record ServerConfig(String bindAddress, int rtmpPort, int httpPort, int a
                 new Database(dbSection.string("url", db.url()), dbSection.string("user", db.user()),
                         dbSection.string("password", db.password())),
                 new Cname(cnameSection.string("resolver", cname.resolver()),
-                        cnameSection.longValue("checkSeconds", cname.checkSeconds())));
+                        cnameSection.longValue("checkSeconds", cname.checkSeconds())),
+                (int) r.section("accessLog").longValue("retentionDays", accessLogRetentionDays));
     }
 
     public ServerConfig withYamlFile(Path file) throws IOException {
@@ -101,38 +108,38 @@ public record ServerConfig(String bindAddress, int rtmpPort, int httpPort, int a
     }
 
     public ServerConfig withPorts(int rtmp, int http, int api) {
-        return new ServerConfig(bindAddress, rtmp, http, api, dataDir, workerThreads, hub, hls, ffmpegPath, control, db, cname);
+        return new ServerConfig(bindAddress, rtmp, http, api, dataDir, workerThreads, hub, hls, ffmpegPath, control, db, cname, accessLogRetentionDays);
     }
 
     public ServerConfig withDataDir(Path dir) {
-        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dir, workerThreads, hub, hls, ffmpegPath, control, db, cname);
+        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dir, workerThreads, hub, hls, ffmpegPath, control, db, cname, accessLogRetentionDays);
     }
 
     public ServerConfig withBindAddress(String address) {
-        return new ServerConfig(address, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, hls, ffmpegPath, control, db, cname);
+        return new ServerConfig(address, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, hls, ffmpegPath, control, db, cname, accessLogRetentionDays);
     }
 
     public ServerConfig withHub(HubSettings settings) {
-        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, settings, hls, ffmpegPath, control, db, cname);
+        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, settings, hls, ffmpegPath, control, db, cname, accessLogRetentionDays);
     }
 
     public ServerConfig withHls(HlsSettings settings) {
-        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, settings, ffmpegPath, control, db, cname);
+        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, settings, ffmpegPath, control, db, cname, accessLogRetentionDays);
     }
 
     public ServerConfig withControl(ControlSettings settings) {
-        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, hls, ffmpegPath, settings, db, cname);
+        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, hls, ffmpegPath, settings, db, cname, accessLogRetentionDays);
     }
 
     /** {@code url} null = the embedded H2 file. */
     public ServerConfig withDatabase(String url, String user, String password) {
         return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, hls, ffmpegPath, control,
-                new Database(url, user, password), cname);
+                new Database(url, user, password), cname, accessLogRetentionDays);
     }
 
     public ServerConfig withCname(String resolver, long checkSeconds) {
         return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, hls, ffmpegPath, control, db,
-                new Cname(resolver, checkSeconds));
+                new Cname(resolver, checkSeconds), accessLogRetentionDays);
     }
 
     /** A typed view of one YAML mapping, naming the full key in errors. */

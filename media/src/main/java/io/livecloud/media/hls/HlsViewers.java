@@ -43,8 +43,8 @@ public final class HlsViewers {
     }
 
     /** A request of {@code request}'s viewer was let in; starts its session if it has none. */
-    public Viewer seen(StreamRequest request, StreamKey key, String userAgent, long now) {
-        String id = request.clientAddress() + '|' + userAgent + '|' + request.protocol() + '|' + key;
+    public Viewer seen(StreamRequest request, StreamKey key, long now) {
+        String id = request.clientAddress() + '|' + request.userAgent() + '|' + request.protocol() + '|' + key;
         Viewer v = viewers.computeIfAbsent(id, k -> new Viewer(sessions.started(Role.PLAY, key, request), now));
         v.lastSeen = now;
         return v;

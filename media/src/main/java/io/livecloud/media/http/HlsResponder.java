@@ -42,14 +42,14 @@ final class HlsResponder {
     }
 
     void respond(ChannelHandlerContext ctx, MediaPath path, StreamRequest request, StreamGate.Decision decision,
-                 String userAgent, boolean head, boolean keepAlive) {
+                 boolean head, boolean keepAlive) {
         HlsStream stream = hls.find(decision.key());
         if (stream == null) {
             HttpResponses.sendError(ctx, HttpResponseStatus.NOT_FOUND, "stream not found: " + request.describe(), keepAlive);
             return;
         }
         // the session is the playlist's: a segment request reports under the protocol of the playlist it came from
-        HlsViewers.Viewer viewer = viewers.seen(request, decision.key(), userAgent, System.currentTimeMillis());
+        HlsViewers.Viewer viewer = viewers.seen(request, decision.key(), System.currentTimeMillis());
         if (path.protocol() == Protocol.LL_HLS) {
             lowLatency.respond(ctx, stream.ll(), path, request, decision.signer(), head, keepAlive, viewer);
             return;

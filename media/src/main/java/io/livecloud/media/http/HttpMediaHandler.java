@@ -71,8 +71,10 @@ public final class HttpMediaHandler extends SimpleChannelInboundHandler<HttpObje
             HttpResponses.sendError(ctx, HttpResponseStatus.NOT_FOUND, "not found", keepAlive);
             return;
         }
+        String userAgent = request.headers().get(HttpHeaderNames.USER_AGENT, "");
         StreamRequest streamRequest = new StreamRequest(path.protocol(), Role.PLAY, HttpRequests.host(request),
-                path.app(), path.stream(), HttpRequests.query(uri), HttpRequests.clientAddress(ctx.channel()), uri.path());
+                path.app(), path.stream(), HttpRequests.query(uri), HttpRequests.clientAddress(ctx.channel()), uri.path(),
+                userAgent);
         StreamGate.Decision decision = gate.authorize(streamRequest);
         if (!decision.allowed()) {
             sessions.refused(streamRequest, decision.status(), decision.reason());
@@ -80,8 +82,7 @@ public final class HttpMediaHandler extends SimpleChannelInboundHandler<HttpObje
             return;
         }
         if (path.protocol() == Protocol.HLS || path.protocol() == Protocol.LL_HLS) {
-            hls.respond(ctx, path, streamRequest, decision, request.headers().get(HttpHeaderNames.USER_AGENT, ""),
-                    method.equals(HttpMethod.HEAD), keepAlive);
+            hls.respond(ctx, path, streamRequest, decision, method.equals(HttpMethod.HEAD), keepAlive);
             return;
         }
         if (method.equals(HttpMethod.HEAD)) {

@@ -58,6 +58,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     private LiveStream playing;
     private boolean closing;
     private boolean connected;
+    private String flashVer = "";
 
     public RtmpSession(StreamHub hub, StreamGate gate, SessionLog sessions) {
         this.hub = hub;
@@ -137,6 +138,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
             connectApp = params.get("app") instanceof String s ? s : "";
             tcUrl = params.get("tcUrl") instanceof String s ? s : "";
             objectEncoding = params.get("objectEncoding") instanceof Number n ? n.doubleValue() : 0;
+            flashVer = params.get("flashVer") instanceof String s ? s : "";
         } else {
             connectApp = "";
             tcUrl = "";
@@ -165,7 +167,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         }
         StreamRequest req;
         try {
-            req = RtmpAddress.parse(Role.PUBLISH, connectApp, tcUrl, name, clientAddress());
+            req = RtmpAddress.parse(Role.PUBLISH, connectApp, tcUrl, name, clientAddress()).withUserAgent(flashVer);
         } catch (IllegalArgumentException e) {
             sendStatusAndClose(messageStreamId, "NetStream.Publish.BadName", e.getMessage());
             return;
@@ -197,7 +199,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         }
         StreamRequest req;
         try {
-            req = RtmpAddress.parse(Role.PLAY, connectApp, tcUrl, name, clientAddress());
+            req = RtmpAddress.parse(Role.PLAY, connectApp, tcUrl, name, clientAddress()).withUserAgent(flashVer);
         } catch (IllegalArgumentException e) {
             sendStatusAndClose(messageStreamId, "NetStream.Play.Failed", e.getMessage());
             return;

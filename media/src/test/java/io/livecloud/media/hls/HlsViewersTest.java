@@ -30,21 +30,21 @@ class HlsViewersTest {
     }), 10_000);
     private static final StreamKey KEY = new StreamKey("push", "live", "s");
 
-    private static StreamRequest request(Protocol p, String client, String path) {
-        return new StreamRequest(p, Role.PLAY, "play", "live", "s", Map.of(), client, path);
+    private static StreamRequest request(Protocol p, String client, String path, String userAgent) {
+        return new StreamRequest(p, Role.PLAY, "play", "live", "s", Map.of(), client, path, userAgent);
     }
 
     @Test
     void aViewerIsOneSessionAcrossItsRequestsUntilItGoesIdle() {
-        viewers.seen(request(Protocol.HLS, "10.0.0.1", "/live/s.m3u8"), KEY, "hls.js", 0).sent(300);
-        viewers.seen(request(Protocol.HLS, "10.0.0.1", "/live/s/4.ts"), KEY, "hls.js", 2_000).sent(500_000);
-        viewers.seen(request(Protocol.HLS, "10.0.0.2", "/live/s.m3u8"), KEY, "hls.js", 2_000);
-        viewers.seen(request(Protocol.HLS, "10.0.0.1", "/live/s.m3u8"), KEY, "VLC", 2_000);
-        viewers.seen(request(Protocol.LL_HLS, "10.0.0.1", "/live/s/ll.m3u8"), KEY, "hls.js", 2_000);
+        viewers.seen(request(Protocol.HLS, "10.0.0.1", "/live/s.m3u8", "hls.js"), KEY, 0).sent(300);
+        viewers.seen(request(Protocol.HLS, "10.0.0.1", "/live/s/4.ts", "hls.js"), KEY, 2_000).sent(500_000);
+        viewers.seen(request(Protocol.HLS, "10.0.0.2", "/live/s.m3u8", "hls.js"), KEY, 2_000);
+        viewers.seen(request(Protocol.HLS, "10.0.0.1", "/live/s.m3u8", "VLC"), KEY, 2_000);
+        viewers.seen(request(Protocol.LL_HLS, "10.0.0.1", "/live/s/ll.m3u8", "hls.js"), KEY, 2_000);
         assertThat(viewers.count()).as("by address, user agent and protocol").isEqualTo(4);
         viewers.sweep(11_000);
         assertThat(viewers.count()).as("all seen within 10 s").isEqualTo(4);
-        viewers.seen(request(Protocol.HLS, "10.0.0.2", "/live/s/5.ts"), KEY, "hls.js", 11_000);
+        viewers.seen(request(Protocol.HLS, "10.0.0.2", "/live/s/5.ts", "hls.js"), KEY, 11_000);
         viewers.sweep(12_001);
         assertThat(viewers.count()).isEqualTo(1);
         assertThat(events).contains("start HLS PLAY 10.0.0.1", "start LL_HLS PLAY 10.0.0.1",
