@@ -58,7 +58,7 @@ final class LiveActions {
 
     /** @param streams stream management, or null on a node that serves only the domain actions */
     LiveActions(DomainCatalog catalog, AddressGenerator addresses, StreamManager streams, CallbackNotifier notifier,
-                Clock clock, ObjectMapper mapper) {
+                DomainLogs logs, Clock clock, ObjectMapper mapper) {
         this.catalog = catalog;
         this.addresses = addresses;
         this.mapper = mapper;
@@ -81,6 +81,9 @@ final class LiveActions {
         }
         if (notifier != null) {
             NotifyActions.register(actions, catalog, notifier);
+        }
+        if (logs != null) {
+            LogActions.register(actions, catalog, logs, clock);
         }
     }
 

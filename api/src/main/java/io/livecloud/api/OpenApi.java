@@ -63,21 +63,21 @@ public final class OpenApi {
      */
     public OpenApi(DomainCatalog catalog, AddressGenerator addresses, Function<String, Optional<String>> secrets,
                    Clock clock, String hostId) {
-        this(catalog, addresses, null, null, secrets, clock, hostId, MAX_NONCES);
+        this(catalog, addresses, null, null, null, secrets, clock, hostId, MAX_NONCES);
     }
 
     /**
-     * With stream management (the live streams, forbid/resume, the publish history, viewers) and publish
-     * callbacks.
+     * With stream management (the live streams, forbid/resume, the publish history, viewers), publish callbacks and
+     * the access log listing.
      */
     public OpenApi(DomainCatalog catalog, AddressGenerator addresses, StreamManager streams, CallbackNotifier notifier,
-                   Function<String, Optional<String>> secrets, Clock clock, String hostId) {
-        this(catalog, addresses, streams, notifier, secrets, clock, hostId, MAX_NONCES);
+                   DomainLogs logs, Function<String, Optional<String>> secrets, Clock clock, String hostId) {
+        this(catalog, addresses, streams, notifier, logs, secrets, clock, hostId, MAX_NONCES);
     }
 
     OpenApi(DomainCatalog catalog, AddressGenerator addresses, StreamManager streams, CallbackNotifier notifier,
-            Function<String, Optional<String>> secrets, Clock clock, String hostId, int maxNonces) {
-        this.actions = new LiveActions(catalog, addresses, streams, notifier, clock, JSON);
+            DomainLogs logs, Function<String, Optional<String>> secrets, Clock clock, String hostId, int maxNonces) {
+        this.actions = new LiveActions(catalog, addresses, streams, notifier, logs, clock, JSON);
         this.secrets = secrets;
         this.clock = clock;
         this.hostId = hostId;

@@ -58,13 +58,13 @@ final class ApiHttpServer implements AutoCloseable {
     private final ThreadPoolExecutor executor;
 
     ApiHttpServer(Transport transport, InetSocketAddress bind, StreamHub hub, IntSupplier hlsViewers,
-                  CallbackNotifier notifier, OpenApi openApi) {
-        this(transport, bind, hub, hlsViewers, notifier, openApi, API_THREADS, API_QUEUE);
+                  CallbackNotifier notifier, LogDownloads logs, OpenApi openApi) {
+        this(transport, bind, hub, hlsViewers, notifier, logs, openApi, API_THREADS, API_QUEUE);
     }
 
     /** @param notifier publish callbacks, for their counters; null on a node without them */
     ApiHttpServer(Transport transport, InetSocketAddress bind, StreamHub hub, IntSupplier hlsViewers,
-                  CallbackNotifier notifier, OpenApi openApi, int threadCount, int queue) {
+                  CallbackNotifier notifier, LogDownloads logs, OpenApi openApi, int threadCount, int queue) {
         AtomicInteger threads = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(threadCount, threadCount, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(queue), r -> {
@@ -74,7 +74,7 @@ final class ApiHttpServer implements AutoCloseable {
                 }, new ThreadPoolExecutor.AbortPolicy());
         try {
             this.channel = transport.listen(bind, ch -> ch.pipeline().addLast(
-                    new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), new Handler(hub, hlsViewers, notifier, openApi, executor)));
+                    new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), new Handler(hub, hlsViewers, notifier, logs, openApi, executor)));
         } catch (RuntimeException e) {
             executor.shutdownNow();
             throw e;
@@ -112,16 +112,18 @@ final class ApiHttpServer implements AutoCloseable {
         private final StreamHub hub;
         private final IntSupplier hlsViewers;
         private final CallbackNotifier notifier;
+        private final LogDownloads logs;
         private final OpenApi openApi;
         private final ThreadPoolExecutor executor;
         private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
         private boolean busy;
 
-        Handler(StreamHub hub, IntSupplier hlsViewers, CallbackNotifier notifier, OpenApi openApi,
+        Handler(StreamHub hub, IntSupplier hlsViewers, CallbackNotifier notifier, LogDownloads logs, OpenApi openApi,
                 ThreadPoolExecutor executor) {
             this.hub = hub;
             this.hlsViewers = hlsViewers;
             this.notifier = notifier;
+            this.logs = logs;
             this.openApi = openApi;
             this.executor = executor;
         }
@@ -167,8 +169,26 @@ final class ApiHttpServer implements AutoCloseable {
                         return new Reply(r.status(), r.contentType(), r.body());
                     }, new Reply(throttled.status(), throttled.contentType(), throttled.body()));
                 }
-                default -> local(keepAlive, new Reply(404, "text/plain", "not found\n"));
+                default -> {
+                    if (logs != null && query.path().startsWith(LogDownloads.PREFIX)) {
+                        yield logDownload(query, keepAlive);
+                    }
+                    yield local(keepAlive, new Reply(404, "text/plain", "not found\n"));
+                }
             };
+        }
+
+        /** An access log file behind a signed link; read on the API threads (file I/O). */
+        private Pending logDownload(QueryStringDecoder query, boolean keepAlive) {
+            String expires = query.parameters().containsKey("Expires") ? query.parameters().get("Expires").get(0) : null;
+            String signature = query.parameters().containsKey("Signature") ? query.parameters().get("Signature").get(0) : null;
+            return new Pending(keepAlive, true, () -> logs.resolve(query.path(), expires, signature).map(f -> {
+                try {
+                    return new Reply(200, "text/plain; charset=utf-8", java.nio.file.Files.readString(f));
+                } catch (java.io.IOException e) {
+                    return new Reply(500, "text/plain", "cannot read the log file: " + e.getMessage() + "\n");
+                }
+            }).orElse(new Reply(403, "text/plain", "invalid or expired log link\n")), new Reply(503, "text/plain", "busy\n"));
         }
 
         private static Pending local(boolean keepAlive, Reply reply) {

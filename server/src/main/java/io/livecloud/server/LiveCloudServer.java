@@ -109,8 +109,12 @@ public final class LiveCloudServer implements AutoCloseable {
             http = new MediaHttpServer(transport, address(config, config.httpPort()), hub, hls, gate, sessions);
             AddressGenerator addresses = new AddressGenerator(catalog, clock, rtmp.localAddress().getPort(),
                     http.localAddress().getPort());
-            OpenApi openApi = new OpenApi(catalog, addresses, streams, notifier, accessKey::secretOf, clock, "livecloud");
-            ApiHttpServer api = new ApiHttpServer(transport, address(config, config.apiPort()), hub, http::hlsViewers, notifier, openApi);
+            LogDownloads logDownloads = new LogDownloads(accessLog, accessKey.secret(), clock);
+            OpenApi openApi = new OpenApi(catalog, addresses, streams, notifier, logDownloads, accessKey::secretOf, clock,
+                    "livecloud");
+            ApiHttpServer api = new ApiHttpServer(transport, address(config, config.apiPort()), hub, http::hlsViewers,
+                    notifier, logDownloads, openApi);
+            logDownloads.advertise(advertisedApi(config, api.localAddress().getPort()));
             LiveCloudServer server = new LiveCloudServer(config, transport, hub, rtmp, http, hls, api, store, catalog,
                     addresses, firstStart);
             server.accessKey = accessKey;
@@ -178,6 +182,22 @@ public final class LiveCloudServer implements AutoCloseable {
         }, "ffmpeg-check");
         t.setDaemon(true);
         t.start();
+    }
+
+    /**
+     * Where clients reach the API, for links it hands out: the bind address, or this host's name when bound to every
+     * address.
+     */
+    private static String advertisedApi(ServerConfig config, int port) {
+        String host = config.bindAddress();
+        if (host.equals("0.0.0.0") || host.equals("::")) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.net.UnknownHostException e) {
+                host = "127.0.0.1";
+            }
+        }
+        return "http://" + host + ":" + port;
     }
 
     private static InetSocketAddress address(ServerConfig config, int port) {

@@ -57,6 +57,29 @@ class AccessLogTest {
                 .doesNotContain("secret-never-logged").doesNotContain("auth_key");
         long bytes = Long.parseLong(play.split(" ")[8]);
         assertThat(bytes).as("bytes sent to the player").isGreaterThan(100_000);
+
+        // DescribeLiveDomainLog through the official SDK: the day's file with a download link that works
+        com.aliyuncs.DefaultAcsClient client = new com.aliyuncs.DefaultAcsClient(com.aliyuncs.profile.DefaultProfile
+                .getProfile("cn-shanghai", node.server.accessKey().id(), node.server.accessKey().secret()));
+        com.aliyuncs.live.model.v20161101.DescribeLiveDomainLogRequest list = new com.aliyuncs.live.model.v20161101.DescribeLiveDomainLogRequest();
+        list.setSysEndpoint("127.0.0.1:" + node.server.apiPort());
+        list.setSysProtocol(com.aliyuncs.http.ProtocolType.HTTP);
+        list.setDomainName(push);
+        var detail = client.getAcsResponse(list).getDomainLogDetails().get(0);
+        assertThat(detail.getLogCount()).isEqualTo(1);
+        var info = detail.getLogInfos().get(0);
+        assertThat(info.getLogName()).isEqualTo(file.getFileName().toString());
+        assertThat(info.getLogSize()).isEqualTo(Files.size(file));
+        assertThat(info.getLogPath()).startsWith("http://127.0.0.1:" + node.server.apiPort() + "/logs/" + push + "/");
+        var downloaded = HlsEndToEndTest.get(info.getLogPath());
+        assertThat(downloaded.statusCode()).isEqualTo(200);
+        assertThat(new String(downloaded.body(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(Files.readString(file));
+        String tampered = info.getLogPath().replace(push + "_", "other_");
+        assertThat(HlsEndToEndTest.get(tampered).statusCode()).isEqualTo(403);
+        assertThat(HlsEndToEndTest.get(info.getLogPath().replaceAll("Expires=\\d+", "Expires=9999999999")).statusCode())
+                .as("the expiry is signed too").isEqualTo(403);
+        assertThat(HlsEndToEndTest.get("http://127.0.0.1:" + node.server.apiPort() + "/logs/../../livecloud.mv.db").statusCode())
+                .isIn(403, 404);
     }
 
     @Test

@@ -70,7 +70,7 @@ class ApiHttpServerTest {
                 return Optional.of("secret");
             }, Clock.systemUTC(), "test");
             ApiHttpServer server = new ApiHttpServer(transport, new InetSocketAddress("127.0.0.1", 0),
-                    new StreamHub(HubSettings.defaults()), () -> 0, null, api, 1, 1);
+                    new StreamHub(HubSettings.defaults()), () -> 0, null, null, api, 1, 1);
             try {
                 String base = "http://127.0.0.1:" + server.localAddress().getPort();
                 HttpClient http = HttpClient.newHttpClient();

@@ -77,6 +77,18 @@ public final class AccessLog implements StreamEvents, AutoCloseable {
         return dir.resolve(domain).resolve(domain + "_" + DAY.format(day) + ".log");
     }
 
+    /** The existing day files of {@code domain} from {@code from} to {@code to} (UTC days), oldest first. */
+    public java.util.List<Path> files(String domain, LocalDate from, LocalDate to) {
+        java.util.List<Path> out = new java.util.ArrayList<>();
+        for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
+            Path f = file(safeName(domain), d);
+            if (Files.isRegularFile(f)) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
     @Override
     public void sessionStarted(SessionInfo session) {
     }
