@@ -1,5 +1,7 @@
 package io.livecloud.api;
 
+import io.livecloud.testkit.MutableClock;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.livecloud.control.address.AddressGenerator;

@@ -1,5 +1,7 @@
 package io.livecloud.control.stream;
 
+import io.livecloud.testkit.MutableClock;
+
 import io.livecloud.control.ControlException;
 import io.livecloud.control.domain.AuthConfig;
 import io.livecloud.control.domain.ControlSettings;
@@ -19,11 +21,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,26 +34,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Stream management in the control plane over a real (in-memory H2) store, the real gate and catalog. */
 class StreamManagerTest {
     private static final Instant T0 = Instant.parse("2030-01-02T03:04:05Z");
-
-    /** A clock the test moves. */
-    static final class TestClock extends Clock {
-        volatile Instant now = T0;
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     /** The media plane as stream management sees it: who was cut, and fixed figures. */
     static final class RecordingMedia implements LiveMedia {
@@ -74,7 +53,7 @@ class StreamManagerTest {
 
     private final String url = "jdbc:h2:mem:sm" + UUID.randomUUID().toString().replace("-", "") + ";DB_CLOSE_DELAY=-1";
     private final ControlStore store = JdbcControlStore.open(url, "sa", "");
-    private final TestClock clock = new TestClock();
+    private final MutableClock clock = new MutableClock(T0);
     private final DomainCatalog catalog = new DomainCatalog(store, new ControlSettings(20, "livecloud.internal",
             ControlSettings.DEFAULT_LIVE_CENTERS, 300, "push.example.com", "play.example.com"), clock);
     private final RecordingMedia media = new RecordingMedia();
@@ -154,7 +133,7 @@ class StreamManagerTest {
         assertThat(refused.status()).isEqualTo(403);
         assertThat(refused.reason()).isEqualTo("stream is forbidden until 2030-01-02T03:05:05Z");
 
-        clock.now = T0.plusSeconds(60);
+        clock.set(T0.plusSeconds(60));
         assertThat(push("live", "cam").allowed()).isTrue();
         assertThat(streams.blocked("push.example.com")).isEmpty();
         assertThat(store.blockedStreams()).as("deleted once seen expired").isEmpty();
@@ -239,7 +218,7 @@ class StreamManagerTest {
     void theHistoryKeepsStartStopAndReasonAndEndsWhatACrashLeftOpen() {
         SessionInfo a = session(Role.PUBLISH, Protocol.RTMP, "live", "a");
         streams.sessionStarted(a);
-        clock.now = T0.plusSeconds(30);
+        clock.set(T0.plusSeconds(30));
         streams.sessionEnded(a, 5000, StreamManager.FORBIDDEN_REASON);
         SessionInfo b = session(Role.PUBLISH, Protocol.RTMP, "live", "b");
         streams.sessionStarted(b);
@@ -258,7 +237,7 @@ class StreamManagerTest {
 
         // the node stops without ending b; at its next start b is ended, and sessions past the retention go
         history.close();
-        clock.now = T0.plus(Duration.ofDays(91));
+        clock.set(T0.plus(Duration.ofDays(91)));
         start();
         List<PublishRecord> after = streams.history("push.example.com", T0, T0.plusSeconds(60));
         assertThat(after).isEmpty(); // both started 91 days ago: pruned
@@ -270,7 +249,7 @@ class StreamManagerTest {
         SessionInfo b = session(Role.PUBLISH, Protocol.RTMP, "live", "b");
         streams.sessionStarted(b);
         history.close();
-        clock.now = T0.plusSeconds(600);
+        clock.set(T0.plusSeconds(600));
         start();
         List<PublishRecord> h = streams.history("push.example.com", T0, T0.plusSeconds(600));
         assertThat(h).singleElement().satisfies(r -> {

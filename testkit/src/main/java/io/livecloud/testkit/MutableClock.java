@@ -1,4 +1,4 @@
-package io.livecloud.api;
+package io.livecloud.testkit;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,15 +6,19 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves. */
-final class MutableClock extends Clock {
+/** A UTC clock the test sets and moves. */
+public final class MutableClock extends Clock {
     private volatile Instant now;
 
-    MutableClock(Instant now) {
+    public MutableClock(Instant now) {
         this.now = now;
     }
 
-    void advance(Duration d) {
+    public void set(Instant value) {
+        now = value;
+    }
+
+    public void advance(Duration d) {
         now = now.plus(d);
     }
 
