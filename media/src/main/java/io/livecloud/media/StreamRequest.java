@@ -19,6 +19,13 @@ import java.util.Map;
 public record StreamRequest(Protocol protocol, Role role, String host, String app, String stream,
                             Map<String, String> query, String clientAddress, String path, String userAgent) {
 
+    /**
+     * The query parameter carrying the node's own token on the connections of its ffmpeg jobs (transcode, record,
+     * snapshot) to the local media ports. A request that carries it has passed the gate only if the token verified
+     * (the gate refuses a wrong one rather than falling back), so its presence marks an internal session.
+     */
+    public static final String INTERNAL_TOKEN = "lc_internal";
+
     public StreamRequest {
         query = Map.copyOf(query);
         userAgent = userAgent == null ? "" : userAgent;
@@ -34,12 +41,17 @@ public record StreamRequest(Protocol protocol, Role role, String host, String ap
         return new StreamRequest(protocol, role, host, app, stream, query, clientAddress, path, value);
     }
 
+    /** True for the node's own processing connections (see {@link #INTERNAL_TOKEN}). */
+    public boolean isInternal() {
+        return query.containsKey(INTERNAL_TOKEN);
+    }
+
     /** The URL the client asked for, without the {@code auth_key} secret (for logs and access logs). */
     public String urlWithoutSecrets() {
         StringBuilder url = new StringBuilder(protocol.label()).append("://").append(host).append(path);
         char sep = '?';
         for (Map.Entry<String, String> e : new java.util.TreeMap<>(query).entrySet()) {
-            if (!e.getKey().equals("auth_key")) {
+            if (!e.getKey().equals("auth_key") && !e.getKey().equals(INTERNAL_TOKEN)) {
                 url.append(sep).append(e.getKey()).append('=').append(e.getValue());
                 sep = '&';
             }

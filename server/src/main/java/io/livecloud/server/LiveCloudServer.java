@@ -21,8 +21,13 @@ import io.livecloud.media.hls.HlsService;
 import io.livecloud.media.http.MediaHttpServer;
 import io.livecloud.media.hub.StreamHub;
 import io.livecloud.media.rtmp.RtmpServer;
+import io.livecloud.control.gate.InternalAccess;
+import io.livecloud.media.hub.LiveStream;
 import io.livecloud.processing.FfmpegBinaries;
+import io.livecloud.processing.FfmpegSupervisor;
 import io.livecloud.processing.FfmpegUnavailableException;
+import io.livecloud.processing.LocalEndpoints;
+import io.livecloud.processing.StreamJobs;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +58,9 @@ public final class LiveCloudServer implements AutoCloseable {
     private volatile StreamManager streams;
     private volatile CallbackNotifier notifier;
     private volatile AccessLog accessLog;
+    private volatile StreamJobs streamJobs;
+    private volatile LocalEndpoints localEndpoints;
+    private FfmpegSupervisor supervisor; // guarded by this; made on the first job, so a node without processing never extracts ffmpeg
 
     private LiveCloudServer(ServerConfig config, Transport transport, StreamHub hub, RtmpServer rtmp,
                             MediaHttpServer http, HlsService hls, ApiHttpServer api, ControlStore store, DomainCatalog catalog,
@@ -93,14 +101,20 @@ public final class LiveCloudServer implements AutoCloseable {
             store.close();
             throw e;
         }
-        DomainGate gate = new DomainGate(catalog, blocks, clock);
+        InternalAccess internal = new InternalAccess();
+        DomainGate gate = new DomainGate(catalog, blocks, clock).withInternalAccess(internal);
         Transport transport = new Transport(config.workerThreads());
         StreamHub hub = new StreamHub(config.hub());
         PublishHistory history = new PublishHistory(store, clock, PublishHistory.DEFAULT_RETENTION, nodeAddress(config));
         StreamManager streams = new StreamManager(catalog, blocks, history, new HubLiveMedia(hub), clock);
         CallbackNotifier notifier = new CallbackNotifier(store, nodeAddress(config), clock, CallbackNotifier.Settings.defaults());
         AccessLog accessLog = new AccessLog(config.dataDir().resolve("logs"), config.accessLogRetentionDays(), clock);
-        SessionLog sessions = new SessionLog(StreamEvents.all(gate, streams, notifier, accessLog));
+        LiveCloudServer[] self = new LiveCloudServer[1]; // the jobs reach the supervisor through the server (made lazily)
+        StreamJobs streamJobs = new StreamJobs(() -> self[0].supervisor(), key -> {
+            LiveStream s = hub.find(key);
+            return s != null && s.isLive();
+        }, clock);
+        SessionLog sessions = new SessionLog(StreamEvents.all(gate, streams, notifier, accessLog, streamJobs));
         RtmpServer rtmp = null;
         MediaHttpServer http = null;
         try {
@@ -122,6 +136,10 @@ public final class LiveCloudServer implements AutoCloseable {
             server.streams = streams;
             server.notifier = notifier;
             server.accessLog = accessLog;
+            server.streamJobs = streamJobs;
+            server.localEndpoints = new LocalEndpoints(internal, LocalEndpoints.localHostFor(config.bindAddress()),
+                    rtmp.localAddress().getPort());
+            self[0] = server;
             log.info("LiveCloud listening ({}): rtmp {}  media-http {}  api {}  data {}", transport.name(),
                     rtmp.localAddress().getPort(), http.localAddress().getPort(), api.localAddress().getPort(),
                     config.dataDir().toAbsolutePath());
@@ -138,6 +156,7 @@ public final class LiveCloudServer implements AutoCloseable {
                 rtmp.close();
             }
             transport.close();
+            streamJobs.close();
             history.close();
             notifier.close();
             accessLog.close();
@@ -175,7 +194,7 @@ public final class LiveCloudServer implements AutoCloseable {
     private static void checkFfmpegInBackground(ServerConfig config) {
         Thread t = new Thread(() -> {
             try {
-                log.info("ffmpeg ready: {}", FfmpegBinaries.configured(config.ffmpegPath()).checkRuns());
+                log.info("ffmpeg ready: {}", FfmpegBinaries.configured(config.processing().ffmpegPath()).checkRuns());
             } catch (FfmpegUnavailableException e) {
                 log.warn("ffmpeg unavailable, stream processing will not work: {}", e.getMessage());
             }
@@ -202,6 +221,28 @@ public final class LiveCloudServer implements AutoCloseable {
 
     private static InetSocketAddress address(ServerConfig config, int port) {
         return new InetSocketAddress(config.bindAddress(), port);
+    }
+
+    /** The ffmpeg supervisor, made (and ffmpeg located) on first use. */
+    public synchronized FfmpegSupervisor supervisor() {
+        if (closed) {
+            throw new IllegalStateException("the node is stopping");
+        }
+        if (supervisor == null) {
+            supervisor = new FfmpegSupervisor(FfmpegBinaries.configured(config.processing().ffmpegPath()),
+                    FfmpegSupervisor.Settings.defaults().withMaxJobs(config.processing().maxJobs()), Clock.systemUTC());
+        }
+        return supervisor;
+    }
+
+    /** The ffmpeg jobs that follow live streams (transcodes, recordings, snapshots register their planners here). */
+    public StreamJobs streamJobs() {
+        return streamJobs;
+    }
+
+    /** Where this node's ffmpeg jobs read and publish streams (the local RTMP port, with internal tokens). */
+    public LocalEndpoints localEndpoints() {
+        return localEndpoints;
     }
 
     public ServerConfig config() {
@@ -266,8 +307,19 @@ public final class LiveCloudServer implements AutoCloseable {
         return api.localAddress().getPort();
     }
 
+    private boolean closed; // guarded by this
+
     @Override
     public void close() {
+        FfmpegSupervisor children;
+        synchronized (this) {
+            closed = true;
+            children = supervisor;
+        }
+        streamJobs.close();
+        if (children != null) {
+            children.close(); // SIGTERM first, while the media ports still run: recordings get their trailers
+        }
         if (cnamePoller != null) {
             cnamePoller.close();
         }

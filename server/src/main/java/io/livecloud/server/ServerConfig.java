@@ -18,7 +18,7 @@ import java.util.Map;
  * ({@code --config}) and then command-line flags override them. The keys are listed in the README.
  */
 public record ServerConfig(String bindAddress, int rtmpPort, int httpPort, int apiPort, Path dataDir,
-                           int workerThreads, HubSettings hub, HlsSettings hls, String ffmpegPath,
+                           int workerThreads, HubSettings hub, HlsSettings hls, Processing processing,
                            ControlSettings control, Database db, Cname cname, int accessLogRetentionDays) {
 
     /**
@@ -27,6 +27,24 @@ public record ServerConfig(String bindAddress, int rtmpPort, int httpPort, int a
      */
     public record Database(String url, String user, String password) {
         static final Database EMBEDDED = new Database(null, null, null);
+    }
+
+    /**
+     * Stream processing (transcode, record, snapshot) with ffmpeg.
+     *
+     * @param ffmpegPath an operator's ffmpeg (ffprobe beside it); null = the one bundled in the jar
+     * @param maxJobs    ffmpeg children this node runs at once; a start past it is refused with a clear error
+     */
+    public record Processing(String ffmpegPath, int maxJobs) {
+        public Processing {
+            if (maxJobs < 1 || maxJobs > 10_000) {
+                throw new IllegalArgumentException("ffmpeg.maxJobs must be 1-10000, got " + maxJobs);
+            }
+        }
+
+        static Processing defaults() {
+            return new Processing(null, 32);
+        }
     }
 
     /**
@@ -44,7 +62,7 @@ public record ServerConfig(String bindAddress, int rtmpPort, int httpPort, int a
 
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", 1935, 8080, 8090, Path.of("data"), 0, HubSettings.defaults(),
-                HlsSettings.defaults(), null,
+                HlsSettings.defaults(), Processing.defaults(),
                 ControlSettings.defaults(), Database.EMBEDDED, new Cname(null, 300), 30);
     }
 
@@ -92,7 +110,8 @@ public record ServerConfig(String bindAddress, int rtmpPort, int httpPort, int a
                         hlsSection.longValue("endedRetentionMillis", hls.endedRetentionMillis()),
                         hlsSection.longValue("maxBytesPerStream", hls.maxBytesPerStream()),
                         hlsSection.longValue("partMillis", hls.partTargetMillis())),
-                r.section("ffmpeg").string("path", ffmpegPath),
+                new Processing(r.section("ffmpeg").string("path", processing.ffmpegPath()),
+                        (int) r.section("ffmpeg").longValue("maxJobs", processing.maxJobs())),
                 c,
                 new Database(dbSection.string("url", db.url()), dbSection.string("user", db.user()),
                         dbSection.string("password", db.password())),
@@ -108,37 +127,41 @@ public record ServerConfig(String bindAddress, int rtmpPort, int httpPort, int a
     }
 
     public ServerConfig withPorts(int rtmp, int http, int api) {
-        return new ServerConfig(bindAddress, rtmp, http, api, dataDir, workerThreads, hub, hls, ffmpegPath, control, db, cname, accessLogRetentionDays);
+        return new ServerConfig(bindAddress, rtmp, http, api, dataDir, workerThreads, hub, hls, processing, control, db, cname, accessLogRetentionDays);
     }
 
     public ServerConfig withDataDir(Path dir) {
-        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dir, workerThreads, hub, hls, ffmpegPath, control, db, cname, accessLogRetentionDays);
+        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dir, workerThreads, hub, hls, processing, control, db, cname, accessLogRetentionDays);
     }
 
     public ServerConfig withBindAddress(String address) {
-        return new ServerConfig(address, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, hls, ffmpegPath, control, db, cname, accessLogRetentionDays);
+        return new ServerConfig(address, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, hls, processing, control, db, cname, accessLogRetentionDays);
     }
 
     public ServerConfig withHub(HubSettings settings) {
-        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, settings, hls, ffmpegPath, control, db, cname, accessLogRetentionDays);
+        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, settings, hls, processing, control, db, cname, accessLogRetentionDays);
     }
 
     public ServerConfig withHls(HlsSettings settings) {
-        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, settings, ffmpegPath, control, db, cname, accessLogRetentionDays);
+        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, settings, processing, control, db, cname, accessLogRetentionDays);
     }
 
     public ServerConfig withControl(ControlSettings settings) {
-        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, hls, ffmpegPath, settings, db, cname, accessLogRetentionDays);
+        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, hls, processing, settings, db, cname, accessLogRetentionDays);
+    }
+
+    public ServerConfig withProcessing(Processing settings) {
+        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, hls, settings, control, db, cname, accessLogRetentionDays);
     }
 
     /** {@code url} null = the embedded H2 file. */
     public ServerConfig withDatabase(String url, String user, String password) {
-        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, hls, ffmpegPath, control,
+        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, hls, processing, control,
                 new Database(url, user, password), cname, accessLogRetentionDays);
     }
 
     public ServerConfig withCname(String resolver, long checkSeconds) {
-        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, hls, ffmpegPath, control, db,
+        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, hls, processing, control, db,
                 new Cname(resolver, checkSeconds), accessLogRetentionDays);
     }
 

@@ -1,5 +1,6 @@
 package io.livecloud.control.accesslog;
 
+import io.livecloud.media.Role;
 import io.livecloud.media.SessionInfo;
 import io.livecloud.media.StreamEvents;
 import org.slf4j.Logger;
@@ -95,6 +96,9 @@ public final class AccessLog implements StreamEvents, AutoCloseable {
 
     @Override
     public void sessionEnded(SessionInfo s, long bytes, String reason) {
+        if (s.request().isInternal() && s.role() == Role.PLAY) {
+            return; // the node's own transcode/record/snapshot readers: not a user's session
+        }
         Instant now = clock.instant();
         String host = addressedByName(s.request().host()) ? s.request().host() : s.key().domain();
         String text = "[" + now + "] " + host + " " + s.key().app() + "/" + s.key().stream() + " "

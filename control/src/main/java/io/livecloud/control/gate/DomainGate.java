@@ -33,6 +33,7 @@ public final class DomainGate implements StreamGate, StreamEvents {
     private final DomainCatalog catalog;
     private final Clock clock;
     private final Supplier<StreamBlockList.View> blocks;
+    private volatile InternalAccess internal;
     /** push domain → stream name → the app it is live under. */
     private final Map<String, Map<String, String>> live = new ConcurrentHashMap<>();
 
@@ -52,9 +53,18 @@ public final class DomainGate implements StreamGate, StreamEvents {
         this.clock = clock;
     }
 
+    /** Lets the node's own ffmpeg jobs through with their tokens (without it, any internal token is refused). */
+    public DomainGate withInternalAccess(InternalAccess access) {
+        this.internal = access;
+        return this;
+    }
+
     @Override
     public Decision authorize(StreamRequest request) {
         DomainCatalog.View view = catalog.view();
+        if (request.isInternal()) {
+            return authorizeInternal(view, request);
+        }
         boolean publish = request.role() == Role.PUBLISH;
         String host = domainName(request.host(), publish);
         Domain domain = view.domain(host);
@@ -91,6 +101,28 @@ public final class DomainGate implements StreamGate, StreamEvents {
             return Decision.deny(404, "play domain " + host + " is not mapped to a push domain");
         }
         return Decision.allow(new StreamKey(push, request.app(), request.stream()), signer);
+    }
+
+    /**
+     * A processing job of this node: its token must verify (a wrong one is refused, never treated as a plain request,
+     * so an admitted request that carries a token is truly internal); its host is the push domain in both roles.
+     */
+    private Decision authorizeInternal(DomainCatalog.View view, StreamRequest request) {
+        InternalAccess access = internal;
+        if (access == null || !access.verify(request)) {
+            return Decision.deny(403, "invalid internal token");
+        }
+        Domain domain = view.domain(request.host());
+        if (domain == null || domain.type() != DomainType.PUSH) {
+            return Decision.deny(404, "unknown push domain: " + request.host());
+        }
+        if (!domain.online()) {
+            return Decision.deny(403, "domain " + domain.name() + " is stopped");
+        }
+        if (request.role() == Role.PUBLISH) {
+            return admitPublisher(domain, request);
+        }
+        return Decision.allow(new StreamKey(domain.name(), request.app(), request.stream()));
     }
 
     private Decision admitPublisher(Domain domain, StreamRequest request) {

@@ -85,7 +85,7 @@ public final class StreamManager implements StreamEvents {
             if (blocks.view().refusing(s.key().domain(), s.key().app(), s.key().stream(), anyApp, clock.millis()) != null) {
                 media.cutPublisher(s.key(), FORBIDDEN_REASON);
             }
-        } else {
+        } else if (!s.request().isInternal()) { // a transcode or recording reading the stream is not a viewer
             count(s, 1);
         }
     }
@@ -95,7 +95,7 @@ public final class StreamManager implements StreamEvents {
         if (s.role() == Role.PUBLISH) {
             publishing.remove(s.key(), s);
             history.ended(s, bytes, reason);
-        } else {
+        } else if (!s.request().isInternal()) {
             count(s, -1);
         }
     }

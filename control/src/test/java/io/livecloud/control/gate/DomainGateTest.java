@@ -150,4 +150,51 @@ class DomainGateTest {
         assertThat(third.status()).isEqualTo(403);
         assertThat(third.reason()).contains("2 live streams");
     }
+
+    private static StreamRequest internal(Role role, String host, String app, String stream, String token) {
+        return new StreamRequest(Protocol.RTMP, role, host, app, stream, Map.of(StreamRequest.INTERNAL_TOKEN, token), "127.0.0.1");
+    }
+
+    @Test
+    void theNodesOwnJobsPassWithTheirTokenOnTheirOneStreamAndRoleOnly() {
+        InternalAccess access = new InternalAccess();
+        gate.withInternalAccess(access);
+        String readToken = access.token(Role.PLAY, "push.example.com", "live", "s");
+        Decision read = gate.authorize(internal(Role.PLAY, "push.example.com", "live", "s", readToken));
+        assertThat(read.allowed()).isTrue(); // no auth_key needed, and the push domain addressed directly
+        assertThat(read.key()).isEqualTo(new StreamKey("push.example.com", "live", "s"));
+        assertThat(internal(Role.PLAY, "push.example.com", "live", "s", readToken).isInternal()).isTrue();
+
+        String pushToken = access.token(Role.PUBLISH, "push.example.com", "live", "s_lld");
+        assertThat(gate.authorize(internal(Role.PUBLISH, "push.example.com", "live", "s_lld", pushToken)).key())
+                .isEqualTo(new StreamKey("push.example.com", "live", "s_lld"));
+
+        // the same token for another stream, another role, or from another node run: refused, not let through as plain
+        assertThat(gate.authorize(internal(Role.PLAY, "push.example.com", "live", "other", readToken)).reason())
+                .isEqualTo("invalid internal token");
+        assertThat(gate.authorize(internal(Role.PUBLISH, "push.example.com", "live", "s", readToken)).status()).isEqualTo(403);
+        String foreign = new InternalAccess().token(Role.PLAY, "push.example.com", "live", "s");
+        assertThat(gate.authorize(internal(Role.PLAY, "push.example.com", "live", "s", foreign)).allowed()).isFalse();
+        // a play domain is not a source, and a stopped domain stays stopped
+        assertThat(gate.authorize(internal(Role.PLAY, "play.example.com", "live", "s",
+                access.token(Role.PLAY, "play.example.com", "live", "s"))).status()).isEqualTo(404);
+        catalog.stop("push.example.com");
+        assertThat(gate.authorize(internal(Role.PLAY, "push.example.com", "live", "s", readToken)).status()).isEqualTo(403);
+    }
+
+    @Test
+    void withoutInternalAccessEveryTokenIsRefused() {
+        String token = new InternalAccess().token(Role.PLAY, "push.example.com", "live", "s");
+        Decision d = gate.authorize(internal(Role.PLAY, "push.example.com", "live", "s", token));
+        assertThat(d.status()).isEqualTo(403);
+        assertThat(d.reason()).isEqualTo("invalid internal token");
+    }
+
+    @Test
+    void theInternalUrlNamesTheDomainByVhostAndCarriesTheToken() {
+        InternalAccess access = new InternalAccess();
+        String url = access.rtmpUrl(Role.PLAY, "127.0.0.1", 1935, "push.example.com", "live", "s");
+        assertThat(url).isEqualTo("rtmp://127.0.0.1:1935/live/s?vhost=push.example.com&lc_internal="
+                + access.token(Role.PLAY, "push.example.com", "live", "s"));
+    }
 }

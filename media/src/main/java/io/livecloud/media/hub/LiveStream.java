@@ -81,6 +81,14 @@ public final class LiveStream {
         return n;
     }
 
+    /**
+     * True while a publisher is attached or its grace period runs (a reconnect may still continue the stream): what
+     * a processing job reading the stream asks before it restarts.
+     */
+    public synchronized boolean isLive() {
+        return !removed && (publisher != null || graceTimer != null);
+    }
+
     synchronized boolean isRemoved() {
         return removed;
     }
