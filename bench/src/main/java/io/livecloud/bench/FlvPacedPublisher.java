@@ -37,7 +37,15 @@ final class FlvPacedPublisher extends SimpleChannelInboundHandler<RtmpMessage> {
     private int next;
     private long loopOffset;
 
+    /** Media time per wall-clock time: 1 = real time; more floods the server (the hostile-publisher test). */
+    private final double speed;
+
     FlvPacedPublisher(String app, String tcUrl, String stream, byte[] flv) {
+        this(app, tcUrl, stream, flv, 1.0);
+    }
+
+    FlvPacedPublisher(String app, String tcUrl, String stream, byte[] flv, double speed) {
+        this.speed = speed;
         this.app = app;
         this.tcUrl = tcUrl;
         this.stream = stream;
@@ -61,6 +69,16 @@ final class FlvPacedPublisher extends SimpleChannelInboundHandler<RtmpMessage> {
             i += 11 + size + 4;
         }
         return out;
+    }
+
+    /** The file's average bitrate in kbit/s (media bodies over its duration). */
+    long fileKbps() {
+        long bytes = tags.stream().mapToLong(t -> t.body().length).sum();
+        return fileDuration <= 0 ? 0 : bytes * 8 / fileDuration;
+    }
+
+    boolean isActive() {
+        return ctx != null && ctx.channel().isActive();
     }
 
     static long crc(ByteBuf body) {
@@ -116,13 +134,17 @@ final class FlvPacedPublisher extends SimpleChannelInboundHandler<RtmpMessage> {
         if (!ctx.channel().isActive() || tags.isEmpty()) {
             return;
         }
-        long elapsedMs = (System.nanoTime() - startNanos) / 1_000_000;
+        long elapsedMs = (long) ((System.nanoTime() - startNanos) * speed / 1_000_000);
         while (true) {
             Tag t = tags.get(next);
             long ts = t.timestamp() + loopOffset;
-            if (ts > elapsedMs) {
+            if (ts > elapsedMs || !ctx.channel().isWritable()) { // a flood must not queue without bound in the tool
                 ctx.flush();
-                ctx.executor().schedule(this::sendDue, ts - elapsedMs, TimeUnit.MILLISECONDS);
+                if (ts <= elapsedMs) {
+                    ctx.executor().schedule(this::sendDue, 5, TimeUnit.MILLISECONDS);
+                    return;
+                }
+                ctx.executor().schedule(this::sendDue, Math.max(1, (long) ((ts - elapsedMs) / speed)), TimeUnit.MILLISECONDS);
                 return;
             }
             ByteBuf body = Unpooled.wrappedBuffer(t.body());

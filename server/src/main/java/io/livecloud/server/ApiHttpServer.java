@@ -272,6 +272,10 @@ final class ApiHttpServer implements AutoCloseable {
                     + counter("livecloud_media_frames_in_total", m.framesIn.sum(), "Frames received from publishers")
                     + counter("livecloud_frames_skipped_total", m.framesSkipped.sum(), "Frames slow players skipped")
                     + counter("livecloud_players_stuck_total", m.playersStuck.sum(), "Players cut for not reading")
+                    + counter("livecloud_publishers_over_budget_total", m.publishersOverBudget.sum(),
+                            "Publishers cut for exceeding media.maxPublisherKbps")
+                    + counter("livecloud_idle_connections_closed_total", m.idleConnectionsClosed.sum(),
+                            "Connections closed for sending nothing (no request, a stalled handshake)")
                     + counter("livecloud_internal_errors_total", m.internalErrors.sum(), "Failures that are bugs (logged with a stack trace)")
                     + gauge("livecloud_hls_segment_bytes", m.hlsSegmentBytes.sum(), "Memory held by HLS segments")
                     + counter("livecloud_protocol_errors_total", m.protocolErrors.sum(), "Connections or frames refused as malformed")

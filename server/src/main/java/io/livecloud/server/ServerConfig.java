@@ -83,7 +83,8 @@ public record ServerConfig(String bindAddress, int rtmpPort, int httpPort, int a
                 media.longValue("playWaitMillis", h.playWaitMillis()),
                 (int) media.longValue("gopCacheMaxBytes", h.gopCacheMaxBytes()),
                 (int) media.longValue("subscriberBudgetBytes", h.subscriberBudgetBytes()),
-                media.longValue("stuckPlayerMillis", h.stuckPlayerMillis()));
+                media.longValue("stuckPlayerMillis", h.stuckPlayerMillis()),
+                media.longValue("maxPublisherKbps", h.maxPublisherKbps()));
         YamlSection domains = r.section("domains");
         YamlSection cnameSection = r.section("cname");
         ControlSettings c = new ControlSettings(

@@ -113,6 +113,7 @@ public final class HttpMediaHandler extends SimpleChannelInboundHandler<HttpObje
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt instanceof IdleStateEvent && player == null) {
+            hub.metrics().idleConnectionsClosed.increment();
             ctx.close(); // a connection that never sent a request
             return;
         }
@@ -122,7 +123,7 @@ public final class HttpMediaHandler extends SimpleChannelInboundHandler<HttpObje
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         if (player != null) {
-            player.closed("client closed");
+            player.closed(player.cutReason() != null ? player.cutReason() : "client closed");
         }
         super.channelInactive(ctx);
     }

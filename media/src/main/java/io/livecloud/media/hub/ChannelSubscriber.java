@@ -24,6 +24,7 @@ public abstract class ChannelSubscriber implements Subscriber {
     private long baseTimestamp = -1;
     private boolean skipping;
     private long unwritableSince;
+    private String cutReason;
     private long bytesSent;
     private long framesSkipped;
 
@@ -67,7 +68,9 @@ public abstract class ChannelSubscriber implements Subscriber {
                 unwritableSince = now;
             } else if (now - unwritableSince > stuckNanos) {
                 metrics.playersStuck.increment();
-                log.info("player {} stuck for {} ms, disconnecting", describe(), TimeUnit.NANOSECONDS.toMillis(now - unwritableSince));
+                long stuckMillis = TimeUnit.NANOSECONDS.toMillis(now - unwritableSince);
+                log.info("player {} stuck for {} ms, disconnecting", describe(), stuckMillis);
+                cutReason = "not reading: stuck for " + stuckMillis + " ms";
                 channel.close();
             }
             skipping = true;
@@ -92,6 +95,11 @@ public abstract class ChannelSubscriber implements Subscriber {
 
     /** Who this player is, for logs. */
     protected abstract String describe();
+
+    /** Why the server cut this player (null unless it did): the session's end reason. */
+    public final String cutReason() {
+        return cutReason;
+    }
 
     public final long bytesSent() {
         return bytesSent;

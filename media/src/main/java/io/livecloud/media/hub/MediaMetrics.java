@@ -11,6 +11,10 @@ public final class MediaMetrics {
     public final LongAdder framesSkipped = new LongAdder();
     /** Players cut because their connection stayed unwritable. */
     public final LongAdder playersStuck = new LongAdder();
+    /** Publishers cut for sending more than {@code media.maxPublisherKbps}. */
+    public final LongAdder publishersOverBudget = new LongAdder();
+    /** Connections closed because they sent nothing for the idle time (never a request, a stalled handshake). */
+    public final LongAdder idleConnectionsClosed = new LongAdder();
     /** Connections closed for breaking a protocol. */
     public final LongAdder protocolErrors = new LongAdder();
     /** Failures that are bugs, not bad input (logged once per stream with the stack trace). */

@@ -54,6 +54,8 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     private LiveStream publishing;
     private int publishStreamId;
     private long bytesIn;
+    private long budgetWindowStartNanos;
+    private long budgetWindowBytes;
     private RtmpPlayer player;
     private LiveStream playing;
     private boolean closing;
@@ -256,7 +258,46 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
             return; // media before publish was accepted, or after unpublish: nobody to give it to
         }
         bytesIn += payload.readableBytes();
+        if (overBitrateBudget(payload.readableBytes())) {
+            return;
+        }
         publishing.publish(this, type, timestamp, payload.retain());
+    }
+
+    private static final long BUDGET_WINDOW_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+
+    /**
+     * Cuts a publisher whose average over a 5-second window exceeds {@code media.maxPublisherKbps}: a runaway encoder
+     * (or a hostile one) would otherwise take the node's bandwidth and CPU from every other stream.
+     */
+    private boolean overBitrateBudget(int bytes) {
+        long limitKbps = hub.settings().maxPublisherKbps();
+        if (limitKbps <= 0) {
+            return false;
+        }
+        long now = System.nanoTime();
+        if (budgetWindowStartNanos == 0) {
+            budgetWindowStartNanos = now;
+        }
+        budgetWindowBytes += bytes;
+        long elapsed = now - budgetWindowStartNanos;
+        if (elapsed < BUDGET_WINDOW_NANOS) {
+            return false;
+        }
+        long kbps = budgetWindowBytes * 8 * 1_000_000 / elapsed; // bits per ms = kbit/s
+        budgetWindowStartNanos = now;
+        budgetWindowBytes = 0;
+        if (kbps <= limitKbps) {
+            return false;
+        }
+        hub.metrics().publishersOverBudget.increment();
+        String reason = "over the bitrate budget: " + kbps + " kbit/s > media.maxPublisherKbps " + limitKbps;
+        log.warn("{}: publisher cut, {}", describe(), reason);
+        sendStatus(publishStreamId, "error", "NetStream.Publish.Rejected", "publisher cut: " + reason);
+        stopPublishing(reason);
+        ctx.flush();
+        ctx.close();
+        return true;
     }
 
     private void onData(long timestamp, ByteBuf payload) {
@@ -358,6 +399,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         if (evt instanceof IdleStateEvent && playing == null) {
             // a publisher or a connection that never got to play sent nothing for the idle time: a dead peer
             log.info("closing idle rtmp connection {}", describe());
+            hub.metrics().idleConnectionsClosed.increment();
             stopPublishing("idle timeout");
             ctx.close();
             return;
@@ -368,21 +410,31 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         stopPublishing("client disconnected");
-        stopPlaying("client disconnected");
+        stopPlaying(player != null && player.cutReason() != null ? player.cutReason() : "client disconnected");
         super.channelInactive(ctx);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Throwable root = cause.getCause() instanceof MediaProtocolException ? cause.getCause() : cause;
+        if (root instanceof java.nio.channels.ClosedChannelException) {
+            return; // a write failed because we closed the channel ourselves: channelInactive ends the session
+        }
+        String reason;
         if (root instanceof MediaProtocolException) {
             hub.metrics().protocolErrors.increment();
             log.info("rtmp protocol error from {}: {}", describe(), root.getMessage());
+            reason = "protocol error: " + root.getMessage();
+        } else if (root instanceof java.io.IOException) {
+            // a peer that reset or vanished: normal on the Internet, one line without a stack trace
+            log.info("rtmp connection {} lost: {}", describe(), root.getMessage());
+            reason = "connection lost: " + root.getMessage();
         } else {
             log.warn("rtmp connection {} failed", describe(), cause);
+            reason = "internal error: " + root;
         }
-        stopPublishing("protocol error: " + root.getMessage());
-        stopPlaying("protocol error: " + root.getMessage());
+        stopPublishing(reason);
+        stopPlaying(reason);
         ctx.close();
     }
 
