@@ -1,5 +1,5 @@
 // Small DOM helpers. Text always goes in as text nodes (never innerHTML), so API data cannot inject markup.
-import { t } from './i18n.js';
+import { t, lang } from './i18n.js';
 
 /** h('button', {type: 'button', onclick: f}, 'text', child…) */
 export function h(tag, attrs = {}, ...children) {
@@ -106,4 +106,4 @@ export async function run(button, line, action) {
 export function apiTime(date) { return date.toISOString().replace(/\.\d{3}Z$/, 'Z'); }
 
 /** A time from the API shown in the browser's zone. */
-export function localTime(s) { return s ? new Date(s).toLocaleString() : ''; }
+export function localTime(s) { return s ? new Date(s).toLocaleString(lang()) : ''; }

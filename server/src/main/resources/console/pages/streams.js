@@ -32,7 +32,7 @@ export default async function streams(root) {
   const refresh = h('button', { type: 'button', 'data-action': 'refresh' }, t('streams.refresh'));
   const body = h('div');
   const preview = h('section', { 'data-section': 'preview', hidden: true });
-  root.append(h('section', {}, h('div', { class: 'form' }, ...domain.row, h('span'), refresh)), preview, body);
+  root.append(h('section', {}, h('div', { class: 'form' }, ...domain.row, h('span'), h('div', {}, refresh))), preview, body);
 
   async function load() {
     sessionStorage.setItem('livecloud.streams.domain', domain.control.value);
@@ -84,8 +84,8 @@ async function online(d, all, preview, reload) {
       h('td', {}, t('overview.kbps', { n: (s.VideoDataRate || 0) + (s.AudioDataRate || 0) })),
       h('td', {}, h('div', { class: 'row' }, buttons, forbid)));
   });
-  section.append(play ? null : h('p', { class: 'note' }, t('streams.noPlayForPreview')),
-    h('table', { 'aria-label': t('streams.online') }, h('thead', {}, h('tr', {},
+  if (!play) section.append(h('p', { class: 'note' }, t('streams.noPlayForPreview')));
+  section.append(h('table', { 'aria-label': t('streams.online') }, h('thead', {}, h('tr', {},
       ['app', 'stream', 'since', 'client', 'video', 'audio', 'bitrate', 'actions'].map(c => h('th', { scope: 'col' }, t('streams.col.' + c))))),
     h('tbody', {}, rows)));
   return section;

@@ -2,7 +2,7 @@
 // into the signed push URL and the RTMP / HTTP-FLV / HLS play URLs.
 import { t } from '../i18n.js';
 import * as api from '../api.js';
-import { h, field, errorLine, showError, clearErrors, copyable } from '../ui.js';
+import { h, field, errorLine, showError, clearErrors, copyable, localTime } from '../ui.js';
 
 /**
  * Transcode templates are being built in parallel (issue: transcoding). Until the node serves
@@ -80,8 +80,8 @@ function result(r) {
   rows.push(...copyable(t('urls.rtmp'), r.RtmpPlayUrl, 'rtmp'), ...copyable(t('urls.flv'), r.FlvPlayUrl, 'flv'),
     ...copyable(t('urls.hls'), r.HlsPlayUrl, 'hls'), ...copyable(t('urls.llhls'), r.LowLatencyHlsPlayUrl, 'llhls'));
   const expiry = [];
-  if (r.PushUrlExpireTime) expiry.push(t('urls.pushExpires', { time: new Date(r.PushUrlExpireTime * 1000).toLocaleString() }));
-  if (r.PlayUrlExpireTime) expiry.push(t('urls.playExpires', { time: new Date(r.PlayUrlExpireTime * 1000).toLocaleString() }));
+  if (r.PushUrlExpireTime) expiry.push(t('urls.pushExpires', { time: localTime(r.PushUrlExpireTime * 1000) }));
+  if (r.PlayUrlExpireTime) expiry.push(t('urls.playExpires', { time: localTime(r.PlayUrlExpireTime * 1000) }));
   return h('div', {},
     h('section', {}, h('h2', {}, t('urls.result')), h('div', { class: 'form' }, rows),
       expiry.map(e => h('p', { class: 'note' }, e)),

@@ -85,7 +85,7 @@ final class ConsoleHttp {
         if (path.equals("/") || path.equals("/console") || path.equals("/console/")) {
             return file("index.html", r.headers());
         }
-        if (!path.startsWith(API_PATH)) {
+        if (!path.equals(API_PATH) && !path.startsWith(API_PATH + "/")) { // (api.js is a file)
             return file(path.substring("/console/".length()), r.headers());
         }
         boolean post = r.method().equals("POST");

@@ -110,7 +110,7 @@ public final class LiveCloudServer implements AutoCloseable {
             AddressGenerator addresses = new AddressGenerator(catalog, clock, rtmp.localAddress().getPort(),
                     http.localAddress().getPort());
             LogDownloads logDownloads = new LogDownloads(accessLog, accessKey.secret(), clock);
-            // the poller starts after the API is listening; until then "check now" waits for the first round's turn
+            // the CNAME poller is created below, once the API listens: CheckLiveDomainCname reaches it through this
             java.util.concurrent.atomic.AtomicReference<CnamePoller> poller = new java.util.concurrent.atomic.AtomicReference<>();
             OpenApi openApi = new OpenApi(catalog, addresses, streams, notifier, logDownloads,
                     d -> poller.get() == null ? java.util.concurrent.CompletableFuture.failedFuture(
