@@ -14,6 +14,7 @@ const signOutButton = document.getElementById('signout');
 const langSelect = document.getElementById('lang');
 let session = null;
 let leaving = null; // the current page's cleanup (stops a preview player)
+let navigated = false; // set by hash changes: the first page load keeps the browser's own focus
 
 const routes = [
   { path: 'overview', nav: 'nav.overview', page: overview },
@@ -62,6 +63,12 @@ async function render() {
   main.replaceChildren(container);
   try {
     leaving = (await route.page(container, arg, { rerender: render })) || null;
+    // after a navigation, keyboard and screen-reader users start at the new page's heading
+    const heading = container.querySelector('h1');
+    if (heading && navigated) {
+      heading.tabIndex = -1;
+      heading.focus();
+    }
   } catch (e) {
     const line = errorLine();
     showError(line, e);
@@ -96,7 +103,7 @@ signOutButton.addEventListener('click', async () => {
 });
 
 langSelect.addEventListener('change', () => { setLang(langSelect.value); render(); });
-window.addEventListener('hashchange', render);
+window.addEventListener('hashchange', () => { navigated = true; render(); });
 api.whenSignedOut(() => { if (session) { session = null; render(); } });
 
 langSelect.value = lang();

@@ -24,8 +24,20 @@ function basicInfo(d) {
   return h('section', { 'data-section': 'basic' }, h('h2', {}, t('domain.basic')), h('dl', { class: 'form' },
     item('name', d.DomainName), item('type', t('type.' + d.LiveDomainType)), item('center', d.Region),
     item('scope', t('scope.' + d.Scope)), item('status', badge(d.DomainStatus)),
-    item('cname', h('span', { class: 'mono' }, d.Cname)), item('cnameStatus', badge(d.CnameStatus)),
+    item('cname', h('span', { class: 'mono' }, d.Cname)), item('cnameStatus', cnameCheck(d)),
     item('created', localTime(d.GmtCreated))));
+}
+
+/** The CNAME status with its "check now" button (the node's CNAME poller runs the check at once). */
+function cnameCheck(d) {
+  const status = h('span', {}, badge(d.CnameStatus));
+  const line = errorLine('cname-error');
+  const check = h('button', { type: 'button', 'data-action': 'check-cname' }, t('domains.checkNow'));
+  check.addEventListener('click', () => run(check, line, async () => {
+    const r = await api.call('CheckLiveDomainCname', { DomainName: d.DomainName });
+    status.replaceChildren(badge(r.CnameStatus));
+  }));
+  return h('div', {}, h('div', { class: 'row' }, status, check), line);
 }
 
 async function pushInfo(d, rerender) {

@@ -111,7 +111,9 @@ final class ConsoleHttp {
                     return error(no.status(), no.code(), no.message());
                 }
                 ConsoleSessions.Session s = (ConsoleSessions.Session) result;
-                return signedIn(s, COOKIE + "=" + s.id + "; Path=/; HttpOnly; SameSite=Strict");
+                // behind a TLS-terminating proxy the cookie must not travel over plain HTTP
+                boolean https = "https".equalsIgnoreCase(r.headers().get("X-Forwarded-Proto"));
+                return signedIn(s, COOKIE + "=" + s.id + "; Path=/; HttpOnly; SameSite=Strict" + (https ? "; Secure" : ""));
             }
             case API_PATH + "/signout", API_PATH -> {
                 if (!post) {

@@ -150,6 +150,10 @@ class ConsoleBrowserTest {
         // --- domain configuration: associate, then a new primary key for URL auth
         page.locator("tr[data-domain='" + PLAY + "'] a", new Page.LocatorOptions().setHasText("Configure")).click();
         assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Domain " + PLAY))).isVisible();
+        page.locator("[data-section=basic] [data-action=check-cname]").click();
+        assertThat(page.locator("[data-section=basic] [data-action=check-cname]")).isEnabled(
+                new com.microsoft.playwright.assertions.LocatorAssertions.IsEnabledOptions().setTimeout(25_000));
+        assertThat(page.locator("#cname-error")).isEmpty();
         page.getByLabel("Push domain").selectOption(PUSH);
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Associate")).click();
         assertThat(page.locator("[data-push-domain]")).hasText("Associated push domain: " + PUSH);

@@ -139,6 +139,9 @@ class ConsoleHttpTest {
         assertThat(ok.headers().firstValue("Cache-Control")).hasValue("no-store");
 
         assertThat(get("/console/api/signin").statusCode()).isEqualTo(405);
+        HttpResponse<String> viaTls = post("/console/api/signin", Map.of("AccessKeyId", node.server.accessKey().id(),
+                "AccessKeySecret", node.server.accessKey().secret()), "X-Forwarded-Proto", "https");
+        assertThat(viaTls.headers().firstValue("Set-Cookie").orElseThrow()).endsWith("; SameSite=Strict; Secure");
     }
 
     @Test
