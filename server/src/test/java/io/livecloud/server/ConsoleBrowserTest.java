@@ -209,6 +209,15 @@ class ConsoleBrowserTest {
         await().atMost(15, TimeUnit.SECONDS).until(() -> node.server.hub().streams().stream()
                 .anyMatch(s -> s.key().domain().equals(PUSH) && s.publisher() != null));
 
+        // --- the overview counts it, and the node's bandwidth (from /metrics) shows the push coming in
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Overview")).click();
+        assertThat(page.locator("[data-card=streams] .value")).hasText("1");
+        assertThat(page.locator("[data-card=node] .value")).hasText(java.util.regex.Pattern.compile("\\d+\\.\\d\\d / \\d+\\.\\d\\d"),
+                new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(10_000));
+        double mbitIn = Double.parseDouble(page.locator("[data-card=node] .value").textContent().split(" / ")[0]);
+        assertThat(mbitIn).as("the push's bitrate, in Mbit/s").isBetween(0.2, 20.0);
+        screenshot(page, "06b-overview-live.png");
+
         // --- streams: online, previews, forbid
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Streams")).click();
         page.getByLabel("Domain", new Page.GetByLabelOptions().setExact(true)).selectOption(PLAY);
