@@ -76,6 +76,7 @@ final class LiveActions {
         // ours
         actions.put("DescribeLiveStreamUrls", this::describeLiveStreamUrls);
         actions.put("SetLiveDomainAppIsolation", this::setLiveDomainAppIsolation);
+        actions.put("DescribeLiveCenters", this::describeLiveCenters);
         if (streams != null) {
             StreamActions.register(actions, streams, clock);
         }
@@ -85,6 +86,12 @@ final class LiveActions {
         if (logs != null) {
             LogActions.register(actions, catalog, logs, clock);
         }
+    }
+
+    /** Adds CheckLiveDomainCname; called once, while the OpenApi is being built (before it serves). */
+    void registerCnameCheck(java.util.function.Function<Domain, java.util.concurrent.CompletableFuture<
+            io.livecloud.control.domain.CnameStatus>> checkNow) {
+        CnameActions.register(actions, catalog, checkNow);
     }
 
     Action get(String name) {
@@ -162,6 +169,7 @@ final class LiveActions {
             o.put("DomainName", d.name());
             o.put("LiveDomainType", d.type().apiName());
             o.put("RegionName", d.region());
+            o.put("Scope", d.scope()); // ours
             o.put("LiveDomainStatus", d.status().apiName());
             o.put("Cname", d.cname());
             o.put("CnameStatus", d.cnameStatus().apiName()); // ours
@@ -351,6 +359,13 @@ final class LiveActions {
         out.put("Timestamp", a.timestamp());
         out.put("PushUrlExpireTime", a.pushExpiresAt());
         out.put("PlayUrlExpireTime", a.playExpiresAt());
+    }
+
+    /** Ours: the live centers (region IDs) this install serves, for AddLiveDomain's Region, and the CNAME zone. */
+    private void describeLiveCenters(ApiParams p, ObjectNode out) {
+        ArrayNode centers = out.putObject("LiveCenters").putArray("LiveCenter");
+        catalog.settings().liveCenters().forEach(centers::add);
+        out.put("CnameZone", catalog.settings().cnameZone());
     }
 
     /** Ours: app isolation (streams unique by app + stream when on). */

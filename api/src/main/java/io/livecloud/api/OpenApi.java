@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.livecloud.control.ControlException;
 import io.livecloud.control.address.AddressGenerator;
+import io.livecloud.control.domain.CnameStatus;
+import io.livecloud.control.domain.Domain;
 import io.livecloud.control.domain.DomainCatalog;
 import io.livecloud.control.notify.CallbackNotifier;
 import io.livecloud.control.stream.StreamManager;
@@ -21,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
@@ -75,6 +78,14 @@ public final class OpenApi {
         this(catalog, addresses, streams, notifier, logs, secrets, clock, hostId, MAX_NONCES);
     }
 
+    /** As above, with CheckLiveDomainCname ("check now") run by {@code cnameCheckNow} (the node's CNAME poller). */
+    public OpenApi(DomainCatalog catalog, AddressGenerator addresses, StreamManager streams, CallbackNotifier notifier,
+                   DomainLogs logs, Function<Domain, CompletableFuture<CnameStatus>> cnameCheckNow,
+                   Function<String, Optional<String>> secrets, Clock clock, String hostId) {
+        this(catalog, addresses, streams, notifier, logs, secrets, clock, hostId, MAX_NONCES);
+        actions.registerCnameCheck(cnameCheckNow);
+    }
+
     OpenApi(DomainCatalog catalog, AddressGenerator addresses, StreamManager streams, CallbackNotifier notifier,
             DomainLogs logs, Function<String, Optional<String>> secrets, Clock clock, String hostId, int maxNonces) {
         this.actions = new LiveActions(catalog, addresses, streams, notifier, logs, clock, JSON);
@@ -95,6 +106,19 @@ public final class OpenApi {
      * @param clientIp   for the log
      */
     public Response handle(String httpMethod, Map<String, String> params, String clientIp) {
+        return handle(httpMethod, params, clientIp, true);
+    }
+
+    /**
+     * The console's entry point: the caller has already authenticated the request (a signed-in console session with
+     * its CSRF token), so the common signature parameters are neither needed nor checked. Same actions, same
+     * parameter rules and the same answers (errors included) as {@link #handle}.
+     */
+    public Response handleAuthenticated(Map<String, String> params, String clientIp) {
+        return handle("POST", params, clientIp, false);
+    }
+
+    private Response handle(String httpMethod, Map<String, String> params, String clientIp, boolean signed) {
         String requestId = UUID.randomUUID().toString().toUpperCase(Locale.ROOT);
         String format = params.get("Format");
         boolean xml = format != null && format.equalsIgnoreCase("XML");
@@ -115,7 +139,9 @@ public final class OpenApi {
                 throw ControlException.notFound("InvalidAction.NotFound", "Specified api " + action
                         + " is not found, please check your url and method. LiveCloud serves: " + String.join(", ", actions.names()));
             }
-            authenticate(method, params);
+            if (signed) {
+                authenticate(method, params);
+            }
             ObjectNode out = JSON.createObjectNode();
             out.put("RequestId", requestId);
             run.run(new ApiParams(params), out);

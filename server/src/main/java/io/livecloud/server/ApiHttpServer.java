@@ -62,9 +62,23 @@ final class ApiHttpServer implements AutoCloseable {
         this(transport, bind, hub, hlsViewers, notifier, logs, openApi, API_THREADS, API_QUEUE);
     }
 
+    /** With the web console at {@code /} and {@code /console/…}, signed in through {@code consoleSessions}. */
+    ApiHttpServer(Transport transport, InetSocketAddress bind, StreamHub hub, IntSupplier hlsViewers,
+                  CallbackNotifier notifier, LogDownloads logs, OpenApi openApi, ConsoleSessions consoleSessions) {
+        this(transport, bind, hub, hlsViewers, notifier, logs, openApi, API_THREADS, API_QUEUE,
+                new ConsoleHttp(openApi, consoleSessions));
+    }
+
     /** @param notifier publish callbacks, for their counters; null on a node without them */
     ApiHttpServer(Transport transport, InetSocketAddress bind, StreamHub hub, IntSupplier hlsViewers,
                   CallbackNotifier notifier, LogDownloads logs, OpenApi openApi, int threadCount, int queue) {
+        this(transport, bind, hub, hlsViewers, notifier, logs, openApi, threadCount, queue, null);
+    }
+
+    /** @param console the web console, or null on a port without it */
+    ApiHttpServer(Transport transport, InetSocketAddress bind, StreamHub hub, IntSupplier hlsViewers,
+                  CallbackNotifier notifier, LogDownloads logs, OpenApi openApi, int threadCount, int queue,
+                  ConsoleHttp console) {
         AtomicInteger threads = new AtomicInteger();
         this.executor = new ThreadPoolExecutor(threadCount, threadCount, 0, TimeUnit.MILLISECONDS,
                 new ArrayBlockingQueue<>(queue), r -> {
@@ -74,7 +88,7 @@ final class ApiHttpServer implements AutoCloseable {
                 }, new ThreadPoolExecutor.AbortPolicy());
         try {
             this.channel = transport.listen(bind, ch -> ch.pipeline().addLast(
-                    new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), new Handler(hub, hlsViewers, notifier, logs, openApi, executor)));
+                    new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), new Handler(hub, hlsViewers, notifier, logs, openApi, console, executor)));
         } catch (RuntimeException e) {
             executor.shutdownNow();
             throw e;
@@ -99,8 +113,11 @@ final class ApiHttpServer implements AutoCloseable {
         }
     }
 
-    /** What to send back. */
-    private record Reply(int status, String contentType, String body) {
+    /** What to send back; {@code headers} are extra response headers (the console's cookie, CSP, caching). */
+    record Reply(int status, String contentType, byte[] body, Map<String, String> headers) {
+        Reply(int status, String contentType, String body) {
+            this(status, contentType, body.getBytes(StandardCharsets.UTF_8), Map.of());
+        }
     }
 
     /** One request, already read out of Netty's buffers; {@code blocking} work goes to the executor. */
@@ -114,17 +131,19 @@ final class ApiHttpServer implements AutoCloseable {
         private final CallbackNotifier notifier;
         private final LogDownloads logs;
         private final OpenApi openApi;
+        private final ConsoleHttp console;
         private final ThreadPoolExecutor executor;
         private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
         private boolean busy;
 
         Handler(StreamHub hub, IntSupplier hlsViewers, CallbackNotifier notifier, LogDownloads logs, OpenApi openApi,
-                ThreadPoolExecutor executor) {
+                ConsoleHttp console, ThreadPoolExecutor executor) {
             this.hub = hub;
             this.hlsViewers = hlsViewers;
             this.notifier = notifier;
             this.logs = logs;
             this.openApi = openApi;
+            this.console = console;
             this.executor = executor;
         }
 
@@ -162,6 +181,9 @@ final class ApiHttpServer implements AutoCloseable {
                 case "/" -> {
                     Map<String, String> params = params(query, request);
                     String method = request.method().name();
+                    if (console != null && method.equals("GET") && !params.containsKey("Action")) {
+                        yield console(ctx, request, query, keepAlive); // the console's page; with Action: the OpenAPI
+                    }
                     String ip = clientIp(ctx.channel().remoteAddress());
                     OpenApi.Response throttled = openApi.throttled();
                     yield new Pending(keepAlive, true, () -> {
@@ -170,6 +192,9 @@ final class ApiHttpServer implements AutoCloseable {
                     }, new Reply(throttled.status(), throttled.contentType(), throttled.body()));
                 }
                 default -> {
+                    if (console != null && ConsoleHttp.owns(query.path())) {
+                        yield console(ctx, request, query, keepAlive);
+                    }
                     if (logs != null && query.path().startsWith(LogDownloads.PREFIX)) {
                         yield logDownload(query, keepAlive);
                     }
@@ -189,6 +214,20 @@ final class ApiHttpServer implements AutoCloseable {
                     return new Reply(500, "text/plain", "cannot read the log file: " + e.getMessage() + "\n");
                 }
             }).orElse(new Reply(403, "text/plain", "invalid or expired log link\n")), new Reply(503, "text/plain", "busy\n"));
+        }
+
+        /** The console's files and sign-in on the event loop (memory only); its API calls on the API threads. */
+        private Pending console(ChannelHandlerContext ctx, FullHttpRequest request, QueryStringDecoder query,
+                                boolean keepAlive) {
+            ConsoleHttp.Request r = new ConsoleHttp.Request(query.path(), request.method().name(), request.headers().copy(),
+                    params(query, request), clientIp(ctx.channel().remoteAddress()));
+            Reply local = console.answerLocally(r);
+            if (local != null) {
+                return local(keepAlive, local);
+            }
+            OpenApi.Response throttled = openApi.throttled();
+            return new Pending(keepAlive, true, () -> console.callApi(r),
+                    new Reply(throttled.status(), throttled.contentType(), throttled.body()));
         }
 
         private static Pending local(boolean keepAlive, Reply reply) {
@@ -302,10 +341,11 @@ final class ApiHttpServer implements AutoCloseable {
         }
 
         private static void respond(ChannelHandlerContext ctx, boolean keepAlive, Reply reply) {
-            byte[] bytes = reply.body().getBytes(StandardCharsets.UTF_8);
+            byte[] bytes = reply.body();
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                     HttpResponseStatus.valueOf(reply.status()), Unpooled.wrappedBuffer(bytes));
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, reply.contentType());
+            reply.headers().forEach((name, value) -> response.headers().set(name, value));
             response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
             HttpUtil.setKeepAlive(response, keepAlive);
             var f = ctx.writeAndFlush(response);

@@ -124,10 +124,14 @@ public final class LiveCloudServer implements AutoCloseable {
             AddressGenerator addresses = new AddressGenerator(catalog, clock, rtmp.localAddress().getPort(),
                     http.localAddress().getPort());
             LogDownloads logDownloads = new LogDownloads(accessLog, accessKey.secret(), clock);
-            OpenApi openApi = new OpenApi(catalog, addresses, streams, notifier, logDownloads, accessKey::secretOf, clock,
-                    "livecloud");
+            // the CNAME poller is created below, once the API listens: CheckLiveDomainCname reaches it through this
+            java.util.concurrent.atomic.AtomicReference<CnamePoller> poller = new java.util.concurrent.atomic.AtomicReference<>();
+            OpenApi openApi = new OpenApi(catalog, addresses, streams, notifier, logDownloads,
+                    d -> poller.get() == null ? java.util.concurrent.CompletableFuture.failedFuture(
+                            new IllegalStateException("the CNAME check is not running yet")) : poller.get().checkNow(d),
+                    accessKey::secretOf, clock, "livecloud");
             ApiHttpServer api = new ApiHttpServer(transport, address(config, config.apiPort()), hub, http::hlsViewers,
-                    notifier, logDownloads, openApi);
+                    notifier, logDownloads, openApi, new ConsoleSessions(accessKey::secretOf, clock));
             logDownloads.advertise(advertisedApi(config, api.localAddress().getPort()));
             LiveCloudServer server = new LiveCloudServer(config, transport, hub, rtmp, http, hls, api, store, catalog,
                     addresses, firstStart);
@@ -147,6 +151,7 @@ public final class LiveCloudServer implements AutoCloseable {
             server.cnamePoller = new CnamePoller(cnameChecker,
                     () -> catalog.view().domains().values(), catalog::setCnameStatus,
                     java.time.Duration.ofSeconds(Math.max(5, config.cname().checkSeconds())));
+            poller.set(server.cnamePoller);
             return server;
         } catch (Exception e) { // Netty rethrows a failed bind's checked BindException as is
             if (http != null) {

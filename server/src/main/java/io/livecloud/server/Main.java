@@ -170,6 +170,9 @@ public final class Main {
         b.append("LiveCloud ").append(version()).append(" is running.\n");
         b.append(String.format("  RTMP port %d, media HTTP port %d, API http://127.0.0.1:%d (health: /health)%n",
                 server.rtmpPort(), server.httpPort(), server.apiPort()));
+        b.append(String.format("  Console http://127.0.0.1:%d/ — sign in with the admin AccessKey%s%n", server.apiPort(),
+                server.accessKey().file() == null ? " (from LIVECLOUD_ACCESS_KEY_ID / _SECRET)"
+                        : " in " + server.accessKey().file().toAbsolutePath()));
         var settings = server.catalog().settings();
         String play = settings.defaultPlayDomain();
         try {

@@ -44,8 +44,8 @@ class BrowserPlaybackTest {
     static void start() throws Exception {
         node = new TestNode(dir.resolve("data"), HubSettings.defaults());
         pages = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        pages.createContext("/mpegts.js", exchange -> resource(exchange, "/web/mpegts-1.7.3.js"));
-        pages.createContext("/hls.js", exchange -> resource(exchange, "/web/hls-1.7.4.min.js"));
+        pages.createContext("/mpegts.js", exchange -> resource(exchange, "/console/vendor/mpegts-1.7.3.js"));
+        pages.createContext("/hls.js", exchange -> resource(exchange, "/console/vendor/hls-1.7.4.min.js"));
         pages.createContext("/flv.html", exchange -> page(exchange, """
                 <script src="/mpegts.js"></script>
                 <script>

@@ -1,0 +1,293 @@
+package io.livecloud.server;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.WaitForSelectorState;
+import io.livecloud.control.domain.Domain;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The console's whole journey in Debian's Chromium (Playwright, no browser download), against a node as a user gets
+ * it (URL auth on): sign in with the admin AccessKey; add a push and a play domain (and see the API's validation error
+ * for {@code *.bad.example} next to the field); associate them; change the play domain's auth key; generate URLs; push
+ * with ffmpeg to the push URL the page shows; see the stream online and its FLV and HLS previews playing
+ * ({@code currentTime} advancing); forbid it and see ffmpeg cut; switch to Chinese; sign out. A screenshot of each page
+ * goes to {@code target/console-screenshots/}.
+ *
+ * <p>The new domains are {@code *.console.example}: Chromium maps them to 127.0.0.1 ({@code --host-resolver-rules},
+ * what the CNAME would do), and ffmpeg connects to 127.0.0.1 with the push URL's host as its tcUrl.
+ */
+class ConsoleBrowserTest {
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path SHOTS = Path.of("target", "console-screenshots");
+    private static final String PUSH = "push.console.example";
+    private static final String PLAY = "play.console.example";
+    @TempDir
+    Path dir;
+    private TestNode node;
+    private final Ffmpeg ffmpeg = new Ffmpeg();
+    private Playwright playwright;
+    private Browser browser;
+    private final List<String> browserErrors = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() {
+        assertThat(Files.isExecutable(CHROMIUM)).as("Debian's chromium (apt-get install chromium)").isTrue();
+        node = TestNode.withAuth(dir.resolve("data"));
+        playwright = Playwright.create();
+        browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+                .setExecutablePath(CHROMIUM).setHeadless(true)
+                .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync", "--no-first-run",
+                        "--autoplay-policy=no-user-gesture-required",
+                        "--host-resolver-rules=MAP *.console.example 127.0.0.1")));
+    }
+
+    @AfterEach
+    void stop() {
+        browserErrors.forEach(e -> System.out.println("browser: " + e)); // for a failed run's report
+        if (browser != null) {
+            browser.close();
+        }
+        if (playwright != null) {
+            playwright.close();
+        }
+        ffmpeg.close();
+        if (node != null) {
+            node.close();
+        }
+    }
+
+    private static void screenshot(Page page, String name) throws Exception {
+        Files.createDirectories(SHOTS);
+        page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve(name)).setFullPage(true));
+    }
+
+    @Test
+    void theWholeJourneyFromSignInToForbiddingALiveStream() throws Exception {
+        Page page = browser.newContext(new Browser.NewContextOptions().setLocale("en-US")).newPage();
+        page.onConsoleMessage(m -> {
+            // refused API calls are part of the journey; other failed loads are caught by onResponse below
+            if (m.type().equals("error") && !m.text().startsWith("Failed to load resource")) {
+                browserErrors.add(m.text());
+            }
+        });
+        page.onPageError(e -> browserErrors.add("page error: " + e));
+        page.onResponse(r -> {
+            if (r.status() >= 400 && !r.url().matches(".*/console/api(/.*)?")) { // API refusals are part of the journey
+                browserErrors.add("HTTP " + r.status() + " " + r.url());
+            }
+        });
+        String console = "http://127.0.0.1:" + node.server.apiPort() + "/";
+        page.navigate(console);
+
+        // --- sign in (a wrong secret first: the error is shown, nothing else happens)
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Sign in"))).isVisible();
+        screenshot(page, "01-sign-in.png");
+        page.getByLabel("AccessKey ID").fill(node.server.accessKey().id());
+        page.getByLabel("AccessKey secret").fill("wrong-secret");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Sign in")).click();
+        assertThat(page.locator("#signin-error")).containsText("InvalidAccessKey");
+        page.getByLabel("AccessKey secret").fill(node.server.accessKey().secret());
+        page.getByLabel("AccessKey secret").press("Enter"); // the keyboard works as well as the button
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Overview"))).isVisible();
+        assertThat(page.locator("[data-card=domains] .value")).hasText("2"); // the demo pair
+        assertThat(page.locator("[data-section=statistics]")).containsText("not available on this node yet");
+        screenshot(page, "02-overview.png");
+
+        // --- domains: the API's validation message next to the field, then a push and a play domain
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Domains")).click();
+        Locator name = page.getByLabel("Domain name");
+        name.fill("*.bad.example");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add domain")).click();
+        Locator nameError = page.locator("#" + name.getAttribute("id") + "-error");
+        assertThat(nameError).hasText("wildcard domains are not supported: *.bad.example (InvalidDomainName.Malformed)");
+        screenshot(page, "03-domains-validation-error.png");
+        addDomain(page, PUSH, "liveEdge");
+        addDomain(page, PLAY, "liveVideo");
+        assertThat(page.locator("tr[data-domain='" + PLAY + "']")).containsText(PLAY + ".");
+        assertThat(page.locator("tr[data-domain='" + PLAY + "']")).containsText("pending");
+        page.locator("tr[data-domain='" + PLAY + "'] [data-action=check-cname]").click();
+        assertThat(page.locator("tr[data-domain='" + PLAY + "'] [data-action=check-cname]")).isEnabled(
+                new com.microsoft.playwright.assertions.LocatorAssertions.IsEnabledOptions().setTimeout(25_000));
+        assertThat(page.locator("#domains-error")).isEmpty();
+        screenshot(page, "04-domains.png");
+
+        // stop/start/delete ask first: cancel leaves the domain alone, OK does it
+        String demoPush = "tr[data-domain='push.livecloud.localhost']";
+        page.locator(demoPush + " [data-action=delete]").click();
+        assertThat(page.locator("#confirm")).isVisible();
+        page.keyboard().press("Escape");
+        assertThat(page.locator("#confirm")).isHidden();
+        assertThat(node.server.catalog().list()).hasSize(4);
+        page.locator(demoPush + " [data-action=stop]").click();
+        page.locator("#confirm-ok").click();
+        assertThat(page.locator(demoPush)).containsText("stopped");
+        assertThat(node.server.catalog().get("push.livecloud.localhost").status().apiName()).isEqualTo("offline");
+        page.locator(demoPush + " [data-action=start]").click();
+        page.locator("#confirm-ok").click();
+        assertThat(page.locator(demoPush + " [data-action=stop]")).isVisible();
+        assertThat(node.server.catalog().get("push.livecloud.localhost").status().apiName()).isEqualTo("online");
+
+        // --- domain configuration: associate, then a new primary key for URL auth
+        page.locator("tr[data-domain='" + PLAY + "'] a", new Page.LocatorOptions().setHasText("Configure")).click();
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Domain " + PLAY))).isVisible();
+        page.locator("[data-section=basic] [data-action=check-cname]").click();
+        assertThat(page.locator("[data-section=basic] [data-action=check-cname]")).isEnabled(
+                new com.microsoft.playwright.assertions.LocatorAssertions.IsEnabledOptions().setTimeout(25_000));
+        assertThat(page.locator("#cname-error")).isEmpty();
+        page.getByLabel("Push domain").selectOption(PUSH);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Associate")).click();
+        assertThat(page.locator("[data-push-domain]")).hasText("Associated push domain: " + PUSH);
+        assertThat(node.server.catalog().pushDomainOf(PLAY)).hasValue(PUSH);
+
+        Locator key1 = page.getByLabel("Primary key");
+        assertThat(key1).hasAttribute("type", "password");
+        String oldKey = key1.inputValue();
+        assertThat(oldKey).isEqualTo(node.server.catalog().get(PLAY).auth().primaryKey());
+        page.locator("[data-action=regenerate-auth_key1]").click();
+        page.locator("[data-action=reveal-auth_key1]").click();
+        assertThat(key1).hasAttribute("type", "text");
+        String newKey = key1.inputValue();
+        assertThat(newKey).matches("[A-Za-z0-9]{16}").isNotEqualTo(oldKey);
+        Locator key2 = page.getByLabel("Backup key");
+        key2.fill("abc"); // too short: the API's message shows under the backup key, nothing is saved
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save")).click();
+        assertThat(page.locator("#" + key2.getAttribute("id") + "-error"))
+                .hasText("auth_key2 must be 6-128 letters and digits (InvalidAuthKey.Malformed)");
+        assertThat(node.server.catalog().get(PLAY).auth().primaryKey()).isEqualTo(oldKey);
+        key2.fill("");
+        page.getByLabel("Validity (seconds)").fill("3600");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save")).click();
+        assertThat(page.locator("[data-section=auth] .status")).hasText("Saved.");
+        Domain play = node.server.catalog().get(PLAY);
+        assertThat(play.auth().primaryKey()).isEqualTo(newKey);
+        assertThat(play.auth().validitySeconds()).isEqualTo(3600);
+        assertThat(play.auth().enabled()).isTrue();
+        screenshot(page, "05-domain-config.png");
+
+        // --- address generator
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Address generator")).click();
+        page.getByLabel("Play domain").selectOption(PLAY);
+        assertThat(page.getByLabel("Associated push domain")).hasValue(PUSH);
+        assertThat(page.locator("[data-section=generated]")).isEmpty();
+        assertThat(page.getByLabel("Transcode template").locator("..")).containsText("No templates");
+        page.getByLabel("StreamName").fill("cam1");
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Generate URLs")).click();
+        String pushUrl = page.locator("[data-url=push]").inputValue();
+        String flvUrl = page.locator("[data-url=flv]").inputValue();
+        assertThat(pushUrl).startsWith("rtmp://" + PUSH + ":" + node.server.rtmpPort() + "/live/cam1?auth_key=");
+        assertThat(flvUrl).startsWith("http://" + PLAY + ":" + node.server.httpPort() + "/live/cam1.flv?auth_key=");
+        assertThat(page.locator("[data-section=obs]")).containsText("Stream Key: leave it empty");
+        page.locator("[data-copy=push]").click();
+        assertThat(page.locator("[data-section=generated] .status").first()).hasText("Copied");
+        screenshot(page, "06-address-generator.png");
+
+        // --- push with ffmpeg to the URL the page shows (connecting to 127.0.0.1, the push domain as tcUrl)
+        URI u = URI.create(pushUrl);
+        String viaLoopback = "rtmp://127.0.0.1:" + u.getPort() + u.getRawPath() + "?" + u.getRawQuery();
+        Ffmpeg.Proc publisher = ffmpeg.publish(Fixtures.h264Aac(60), viaLoopback,
+                List.of("-rtmp_tcurl", "rtmp://" + u.getHost() + ":" + u.getPort() + "/live"));
+        await().atMost(15, TimeUnit.SECONDS).until(() -> node.server.hub().streams().stream()
+                .anyMatch(s -> s.key().domain().equals(PUSH) && s.publisher() != null));
+
+        // --- the overview counts it, and the node's bandwidth (from /metrics) shows the push coming in
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Overview")).click();
+        assertThat(page.locator("[data-card=streams] .value")).hasText("1");
+        assertThat(page.locator("[data-card=node] .value")).hasText(java.util.regex.Pattern.compile("\\d+\\.\\d\\d / \\d+\\.\\d\\d"),
+                new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions().setTimeout(10_000));
+        double mbitIn = Double.parseDouble(page.locator("[data-card=node] .value").textContent().split(" / ")[0]);
+        assertThat(mbitIn).as("the push's bitrate, in Mbit/s").isBetween(0.2, 20.0);
+        screenshot(page, "06b-overview-live.png");
+
+        // --- streams: online, previews, forbid
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Streams")).click();
+        page.getByLabel("Domain", new Page.GetByLabelOptions().setExact(true)).selectOption(PLAY);
+        Locator row = page.locator("tr[data-stream='live/cam1']");
+        assertThat(row).isVisible();
+        // codecs, picture size and bitrate are measured over whole seconds of the stream: they show after a few
+        await().atMost(20, TimeUnit.SECONDS).pollInterval(1, TimeUnit.SECONDS).untilAsserted(() -> {
+            page.locator("[data-action=refresh]").click();
+            assertThat(row).containsText("h264 640×360");
+        });
+        preview(page, row, "flv");
+        screenshot(page, "07-streams-flv-preview.png");
+        preview(page, row, "hls");
+        screenshot(page, "08-streams-hls-preview.png");
+
+        row.locator("[data-action=forbid]").click();
+        assertThat(page.locator("#confirm")).isVisible();
+        page.locator("#confirm-ok").click();
+        assertThat(publisher.waitFor(15)).as("ffmpeg is cut when the stream is forbidden").isNotEqualTo(0);
+        assertThat(page.locator("[data-blocked='live/cam1']")).isVisible();
+        assertThat(page.locator("[data-section=online]")).containsText("No stream is live");
+        await().atMost(10, TimeUnit.SECONDS).untilAsserted(() -> {
+            page.locator("[data-action=refresh]").click();
+            assertThat(page.locator("[data-section=history]")).containsText("forbidden");
+        });
+        screenshot(page, "09-streams-forbidden.png");
+        page.locator("[data-blocked='live/cam1'] [data-action=resume]").click();
+        assertThat(page.locator("[data-section=blocked]")).containsText("No stream is forbidden");
+        assertThat(node.server.streams().blocked(PUSH)).isEmpty();
+
+        // --- Chinese, persisted across a reload (the session survives it too)
+        page.getByLabel("Language").selectOption("zh-CN");
+        assertThat(page.locator("html")).hasAttribute("lang", "zh-CN");
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("流管理"))).isVisible();
+        page.reload();
+        assertThat(page.locator("nav")).containsText("域名管理");
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("域名管理")).click();
+        assertThat(page.locator("tr[data-domain='" + PUSH + "']")).containsText("推流域名");
+        screenshot(page, "10-domains-zh-CN.png");
+
+        // --- sign out: back to the sign-in page, and the old session is gone on the server
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("退出登录")).click();
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("登录"))).isVisible();
+        page.reload();
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("登录"))).isVisible();
+
+        assertThat(browserErrors).as("no errors (CSP violations included) in the browser console").isEmpty();
+    }
+
+    private static void addDomain(Page page, String domain, String type) {
+        page.getByLabel("Domain name").fill(domain);
+        page.getByLabel("Business type").selectOption(type);
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Add domain")).click();
+        page.locator("tr[data-domain='" + domain + "']").waitFor();
+    }
+
+    /** Starts a preview and checks the video plays in real time: currentTime advances about as the clock does. */
+    private static void preview(Page page, Locator row, String kind) {
+        row.locator("[data-preview=" + kind + "]").click();
+        page.locator("#preview-video").waitFor(new Locator.WaitForOptions().setState(WaitForSelectorState.ATTACHED));
+        // polled from here: waitForFunction evaluates a string in the page, which the console's CSP (rightly) refuses
+        await().atMost(30, TimeUnit.SECONDS).pollInterval(200, TimeUnit.MILLISECONDS).until(() -> currentTime(page) > 1);
+        double first = currentTime(page);
+        page.waitForTimeout(2000);
+        double later = currentTime(page);
+        assertThat(later - first).as(kind + " preview advances").isBetween(1.4, 2.6);
+        assertThat(page.locator("#preview-error")).isEmpty();
+    }
+
+    private static double currentTime(Page page) {
+        return ((Number) page.evaluate("document.getElementById('preview-video').currentTime")).doubleValue();
+    }
+}
