@@ -14,6 +14,7 @@ import io.livecloud.control.stream.StreamBlockList;
 import io.livecloud.control.accesslog.AccessLog;
 import io.livecloud.control.notify.CallbackNotifier;
 import io.livecloud.control.stream.StreamManager;
+import io.livecloud.control.stats.TrafficStats;
 import io.livecloud.media.SessionLog;
 import io.livecloud.media.StreamEvents;
 import io.livecloud.media.Transport;
@@ -53,6 +54,7 @@ public final class LiveCloudServer implements AutoCloseable {
     private volatile StreamManager streams;
     private volatile CallbackNotifier notifier;
     private volatile AccessLog accessLog;
+    private volatile TrafficStats stats;
 
     private LiveCloudServer(ServerConfig config, Transport transport, StreamHub hub, RtmpServer rtmp,
                             MediaHttpServer http, HlsService hls, ApiHttpServer api, ControlStore store, DomainCatalog catalog,
@@ -100,7 +102,8 @@ public final class LiveCloudServer implements AutoCloseable {
         StreamManager streams = new StreamManager(catalog, blocks, history, new HubLiveMedia(hub), clock);
         CallbackNotifier notifier = new CallbackNotifier(store, nodeAddress(config), clock, CallbackNotifier.Settings.defaults());
         AccessLog accessLog = new AccessLog(config.dataDir().resolve("logs"), config.accessLogRetentionDays(), clock);
-        SessionLog sessions = new SessionLog(StreamEvents.all(gate, streams, notifier, accessLog));
+        TrafficStats stats = new TrafficStats(store, clock, catalog::settings);
+        SessionLog sessions = new SessionLog(StreamEvents.all(gate, streams, notifier, accessLog, stats));
         RtmpServer rtmp = null;
         MediaHttpServer http = null;
         try {
@@ -112,6 +115,7 @@ public final class LiveCloudServer implements AutoCloseable {
             LogDownloads logDownloads = new LogDownloads(accessLog, accessKey.secret(), clock);
             OpenApi openApi = new OpenApi(catalog, addresses, streams, notifier, logDownloads, accessKey::secretOf, clock,
                     "livecloud");
+            openApi.withStatistics(stats);
             ApiHttpServer api = new ApiHttpServer(transport, address(config, config.apiPort()), hub, http::hlsViewers,
                     notifier, logDownloads, openApi);
             logDownloads.advertise(advertisedApi(config, api.localAddress().getPort()));
@@ -122,6 +126,7 @@ public final class LiveCloudServer implements AutoCloseable {
             server.streams = streams;
             server.notifier = notifier;
             server.accessLog = accessLog;
+            server.stats = stats;
             log.info("LiveCloud listening ({}): rtmp {}  media-http {}  api {}  data {}", transport.name(),
                     rtmp.localAddress().getPort(), http.localAddress().getPort(), api.localAddress().getPort(),
                     config.dataDir().toAbsolutePath());
@@ -141,6 +146,7 @@ public final class LiveCloudServer implements AutoCloseable {
             history.close();
             notifier.close();
             accessLog.close();
+            stats.close();
             store.close();
             throw new IllegalStateException("cannot listen on the configured ports: " + e, e);
         }
@@ -241,6 +247,11 @@ public final class LiveCloudServer implements AutoCloseable {
         return notifier;
     }
 
+    /** Statistics: bytes and viewers per domain, stream and protocol in 1- and 5-minute buckets. */
+    public TrafficStats stats() {
+        return stats;
+    }
+
     public StreamManager streams() {
         return streams;
     }
@@ -279,6 +290,7 @@ public final class LiveCloudServer implements AutoCloseable {
         history.close(); // after the loops: the sessions they ended are written before the store closes
         notifier.close(); // callbacks still queued are not delivered: the node is going away
         accessLog.close(); // after the loops: the sessions they ended are in the files
+        stats.close(); // after the loops: the bytes of the sessions they ended are counted
         store.close();
         log.info("LiveCloud stopped");
     }

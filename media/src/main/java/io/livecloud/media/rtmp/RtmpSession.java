@@ -1,5 +1,6 @@
 package io.livecloud.media.rtmp;
 
+import io.livecloud.media.ByteCounter;
 import io.livecloud.media.MediaProtocolException;
 import io.livecloud.media.Role;
 import io.livecloud.media.SessionInfo;
@@ -53,7 +54,8 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     private SessionInfo session;
     private LiveStream publishing;
     private int publishStreamId;
-    private long bytesIn;
+    /** A connection publishes at most once, so one counter serves its publish session. */
+    private final ByteCounter bytesIn = new ByteCounter();
     private RtmpPlayer player;
     private LiveStream playing;
     private boolean closing;
@@ -187,7 +189,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         request = req;
         publishing = stream;
         publishStreamId = messageStreamId;
-        session = sessions.started(Role.PUBLISH, decision.key(), req);
+        session = sessions.started(Role.PUBLISH, decision.key(), req, bytesIn);
         ctx.write(RtmpControl.streamBegin(ctx.alloc(), messageStreamId));
         sendStatus(messageStreamId, "status", "NetStream.Publish.Start", req.describe() + " is now published.");
     }
@@ -222,7 +224,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
             return;
         }
         playing = joined.stream();
-        session = sessions.started(Role.PLAY, decision.key(), req);
+        session = sessions.started(Role.PLAY, decision.key(), req, candidate.bytesSent());
     }
 
     /** The hub started this connection's player: tell the client, frames follow. */
@@ -255,7 +257,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         if (publishing == null) {
             return; // media before publish was accepted, or after unpublish: nobody to give it to
         }
-        bytesIn += payload.readableBytes();
+        bytesIn.add(payload.readableBytes());
         publishing.publish(this, type, timestamp, payload.retain());
     }
 
@@ -325,7 +327,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
 
     private void endSession(String reason) {
         if (session != null) {
-            long bytes = session.role() == Role.PUBLISH ? bytesIn : player.bytesSent();
+            long bytes = session.role() == Role.PUBLISH ? bytesIn.get() : player.bytesSent().get();
             sessions.ended(session, bytes, reason);
             session = null;
         }
