@@ -119,6 +119,7 @@ public final class LiveCloudServer implements AutoCloseable {
             ApiHttpServer api = new ApiHttpServer(transport, address(config, config.apiPort()), hub, http::hlsViewers,
                     notifier, logDownloads, openApi);
             logDownloads.advertise(advertisedApi(config, api.localAddress().getPort()));
+            api.metrics().bind(streams, stats);
             LiveCloudServer server = new LiveCloudServer(config, transport, hub, rtmp, http, hls, api, store, catalog,
                     addresses, firstStart);
             server.accessKey = accessKey;
@@ -250,6 +251,14 @@ public final class LiveCloudServer implements AutoCloseable {
     /** Statistics: bytes and viewers per domain, stream and protocol in 1- and 5-minute buckets. */
     public TrafficStats stats() {
         return stats;
+    }
+
+    /**
+     * The registry behind {@code /metrics}: a part of the node that has something to count registers its meters here
+     * (e.g. a gauge of running ffmpeg jobs), and they are scraped with the rest.
+     */
+    public io.micrometer.core.instrument.MeterRegistry meterRegistry() {
+        return api.metrics().registry();
     }
 
     public StreamManager streams() {
