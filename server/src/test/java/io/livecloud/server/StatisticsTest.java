@@ -244,6 +244,29 @@ class StatisticsTest {
                 .isEqualTo("InvalidMonth.Malformed");
     }
 
+    @Test
+    void theCliPrintsTrafficViewersAndUsage() {
+        String traffic = cli("stats", "traffic", play, "--from", testStart.minus(2, ChronoUnit.MINUTES).toString(),
+                "--to", Instant.now().plus(1, ChronoUnit.MINUTES).toString(), "--interval", "60");
+        assertThat(traffic).contains("TIME").contains("BANDWIDTH").contains(play + ": ").contains("step(s) of 60 s, peak ");
+        String viewers = cli("stats", "viewers", play, "--at", gmt(whilePlaying));
+        assertThat(viewers).contains("rtmp://" + play + "/live/counted").contains("rtmp 2").contains("http-flv 2")
+                .contains("4 viewer(s) on 1 stream(s) (peak of that minute)");
+        String usage = cli("usage", play);
+        assertThat(usage).contains("DAY").contains("(downstream): traffic ").contains("95th percentile");
+    }
+
+    private static String cli(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--api", "http://127.0.0.1:" + node.server.apiPort(), "--data-dir", dir.toString()));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int exit = Main.run(all.toArray(String[]::new), new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(exit).as(String.join(" ", args) + ": " + err.toString(StandardCharsets.UTF_8)).isZero();
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
     // ---- clients --------------------------------------------------------------------------------------------
 
     private static DescribeLiveDomainOnlineUserNumRequest onlineRequest(Instant at) {

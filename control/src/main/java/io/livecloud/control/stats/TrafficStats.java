@@ -36,8 +36,8 @@ import java.util.function.Supplier;
  * full queue drops the event and counts it). Everything else happens on one {@code stats} thread: every
  * {@link #SAMPLE_MILLIS} (aligned to the clock, so a sample falls on every minute boundary) it reads the running
  * byte count of each live session ({@link SessionInfo#bytesSoFar}, a plain counter the media plane bumps per write)
- * and puts the bytes moved since the last reading into the bucket holding the middle of that interval; a session's
- * last bytes come with its end. Bytes count for the domain the session came in on: a publish for its push domain
+ * and puts the bytes moved since the last reading into the minute they moved in (shared out by time when the
+ * interval spans minutes); a session's last bytes come with its end. Bytes count for the domain the session came in on: a publish for its push domain
  * ({@code bytes_in}), a play for the play domain it addressed ({@code bytes_out}), the one the gate picked
  * ({@link DomainGate#addressedDomain}). Peak players are the most play sessions live at once at any start, end or
  * sample in the bucket.
@@ -57,6 +57,7 @@ public final class TrafficStats implements StreamEvents, AutoCloseable {
     static final int QUEUE_CAPACITY = 100_000;
     private static final long PRUNE_EVERY_MILLIS = TimeUnit.HOURS.toMillis(1);
     private static final int[] BUCKETS = {MINUTE, FIVE_MINUTES};
+    private static final long MINUTE_MILLIS = MINUTE * 1000L;
 
     /** What a bucket row is kept per. */
     private record Series(String domain, String app, String stream, String protocol) {
@@ -245,10 +246,26 @@ public final class TrafficStats implements StreamEvents, AutoCloseable {
         write();
     }
 
-    /** Counts the bytes of {@code l} up to {@code total}, moved since its last count, in the middle of that time. */
+    /**
+     * Counts the bytes of {@code l} up to {@code total}, moved since its last count. When that time spans minute
+     * boundaries (a late sample; samples normally fall on them) the bytes are shared out in proportion to the time in
+     * each minute, and the session counts as live in each.
+     */
     private void count(Live l, long total, long now) {
         long delta = Math.max(0, total - l.counted);
-        add(l.series, (l.countedAtMs + now) / 2, delta, l.session.role());
+        long from = l.countedAtMs;
+        if (now <= from) {
+            add(l.series, now, delta, l.session.role());
+        } else {
+            long left = delta;
+            for (long t = from; t < now; ) {
+                long end = Math.min(now, (Math.floorDiv(t, MINUTE_MILLIS) + 1) * MINUTE_MILLIS);
+                long part = end == now ? left : delta * (end - t) / (now - from);
+                add(l.series, t, part, l.session.role());
+                left -= part;
+                t = end;
+            }
+        }
         l.counted = Math.max(l.counted, total);
         l.countedAtMs = now;
     }
