@@ -46,7 +46,7 @@ start=$(date +%s)
 while :; do
   t=$(( $(date +%s) - start ))
   metrics=$(curl -s http://127.0.0.1:18190/metrics || true)
-  live=$(awk '/^livecloud_streams_live /{print $2}' <<<"$metrics")
+  live=$(awk '/^livecloud_streams_live /{printf "%d", $2}' <<<"$metrics")
   seg=$(awk '/^livecloud_hls_segment_bytes /{printf "%.1f", $2/1048576}' <<<"$metrics")
   ok=0
   for i in $(seq 1 "$streams"); do

@@ -9,6 +9,7 @@ import io.livecloud.control.address.AddressGenerator;
 import io.livecloud.control.domain.AuthConfig;
 import io.livecloud.control.domain.Domain;
 import io.livecloud.control.domain.DomainCatalog;
+import io.livecloud.control.stats.TrafficStats;
 import io.livecloud.control.notify.CallbackNotifier;
 import io.livecloud.control.domain.DomainMapping;
 import io.livecloud.control.domain.DomainType;
@@ -92,6 +93,11 @@ final class LiveActions {
     void registerCnameCheck(java.util.function.Function<Domain, java.util.concurrent.CompletableFuture<
             io.livecloud.control.domain.CnameStatus>> checkNow) {
         CnameActions.register(actions, catalog, checkNow);
+    }
+
+    /** Serves the statistics actions too ({@link StatsActions}). */
+    void addStatistics(TrafficStats stats, Clock clock) {
+        StatsActions.register(actions, catalog, stats, clock);
     }
 
     Action get(String name) {

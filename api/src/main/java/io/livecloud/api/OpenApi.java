@@ -9,6 +9,7 @@ import io.livecloud.control.address.AddressGenerator;
 import io.livecloud.control.domain.CnameStatus;
 import io.livecloud.control.domain.Domain;
 import io.livecloud.control.domain.DomainCatalog;
+import io.livecloud.control.stats.TrafficStats;
 import io.livecloud.control.notify.CallbackNotifier;
 import io.livecloud.control.stream.StreamManager;
 import org.slf4j.Logger;
@@ -93,6 +94,15 @@ public final class OpenApi {
         this.clock = clock;
         this.hostId = hostId;
         this.nonces = new NonceCache(maxNonces);
+    }
+
+    /**
+     * Serves the statistics actions too (DescribeLiveDomainBpsData, DescribeLiveDomainTrafficData,
+     * DescribeLiveDomainOnlineUserNum, DescribeLiveUsageReport); call before requests arrive.
+     */
+    public OpenApi withStatistics(TrafficStats stats) {
+        actions.addStatistics(stats, clock);
+        return this;
     }
 
     /** The actions served, in a stable order. */

@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Opens and closes publish/play sessions: one log line each way with domain/app/stream and client, and the
@@ -20,8 +21,10 @@ public final class SessionLog {
         this.events = events;
     }
 
-    public SessionInfo started(Role role, StreamKey key, StreamRequest request) {
-        SessionInfo s = new SessionInfo(ids.incrementAndGet(), role, request.protocol(), key, request, Instant.now());
+    /** @param bytesSoFar the session's running byte count (see {@link SessionInfo#bytesSoFar}) */
+    public SessionInfo started(Role role, StreamKey key, StreamRequest request, LongSupplier bytesSoFar) {
+        SessionInfo s = new SessionInfo(ids.incrementAndGet(), role, request.protocol(), key, request, Instant.now(),
+                bytesSoFar);
         log.info("{} start #{} {} {} client={}", role.name().toLowerCase(), s.id(), request.protocol().label(), key,
                 request.clientAddress());
         events.sessionStarted(s);

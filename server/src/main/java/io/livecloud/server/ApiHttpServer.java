@@ -2,7 +2,6 @@ package io.livecloud.server;
 
 import io.livecloud.api.OpenApi;
 import io.livecloud.media.Transport;
-import io.livecloud.media.hub.MediaMetrics;
 import io.livecloud.control.notify.CallbackNotifier;
 import io.livecloud.media.hub.StreamHub;
 
@@ -56,6 +55,7 @@ final class ApiHttpServer implements AutoCloseable {
 
     private final Channel channel;
     private final ThreadPoolExecutor executor;
+    private final NodeMetrics metrics;
 
     ApiHttpServer(Transport transport, InetSocketAddress bind, StreamHub hub, IntSupplier hlsViewers,
                   CallbackNotifier notifier, LogDownloads logs, OpenApi openApi) {
@@ -86,13 +86,20 @@ final class ApiHttpServer implements AutoCloseable {
                     t.setDaemon(true);
                     return t;
                 }, new ThreadPoolExecutor.AbortPolicy());
+        this.metrics = new NodeMetrics(hub, hlsViewers, notifier, transport.workers());
         try {
             this.channel = transport.listen(bind, ch -> ch.pipeline().addLast(
-                    new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), new Handler(hub, hlsViewers, notifier, logs, openApi, console, executor)));
+                    new HttpServerCodec(), new HttpObjectAggregator(64 * 1024), new Handler(hub, metrics, logs, openApi, console, executor)));
         } catch (RuntimeException e) {
             executor.shutdownNow();
+            metrics.close();
             throw e;
         }
+    }
+
+    /** The node's meters, served at {@code /metrics}. */
+    NodeMetrics metrics() {
+        return metrics;
     }
 
     InetSocketAddress localAddress() {
@@ -102,6 +109,7 @@ final class ApiHttpServer implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
+        metrics.close();
         executor.shutdown();
         try {
             if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -127,8 +135,7 @@ final class ApiHttpServer implements AutoCloseable {
     /** One per connection; all its state is touched on the connection's event loop only. */
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {
         private final StreamHub hub;
-        private final IntSupplier hlsViewers;
-        private final CallbackNotifier notifier;
+        private final NodeMetrics metrics;
         private final LogDownloads logs;
         private final OpenApi openApi;
         private final ConsoleHttp console;
@@ -136,11 +143,10 @@ final class ApiHttpServer implements AutoCloseable {
         private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
         private boolean busy;
 
-        Handler(StreamHub hub, IntSupplier hlsViewers, CallbackNotifier notifier, LogDownloads logs, OpenApi openApi,
-                ConsoleHttp console, ThreadPoolExecutor executor) {
+        Handler(StreamHub hub, NodeMetrics metrics, LogDownloads logs, OpenApi openApi, ConsoleHttp console,
+                ThreadPoolExecutor executor) {
             this.hub = hub;
-            this.hlsViewers = hlsViewers;
-            this.notifier = notifier;
+            this.metrics = metrics;
             this.logs = logs;
             this.openApi = openApi;
             this.console = console;
@@ -176,8 +182,10 @@ final class ApiHttpServer implements AutoCloseable {
             return switch (query.path()) {
                 case "/health" -> local(keepAlive, new Reply(200, "application/json",
                         "{\"status\":\"UP\",\"streams\":" + hub.streams().size() + "}"));
-                case "/metrics" -> new Pending(keepAlive, false,
-                        () -> new Reply(200, "text/plain; version=0.0.4", metrics()), null);
+                // a scrape walks every meter (JVM ones included): done on the API threads, not the event loop
+                case "/metrics" -> new Pending(keepAlive, true,
+                        () -> new Reply(200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()),
+                        new Reply(503, "text/plain", "busy\n"));
                 case "/" -> {
                     Map<String, String> params = params(query, request);
                     String method = request.method().name();
@@ -295,49 +303,6 @@ final class ApiHttpServer implements AutoCloseable {
 
         private static String clientIp(SocketAddress a) {
             return a instanceof InetSocketAddress i && i.getAddress() != null ? i.getAddress().getHostAddress() : String.valueOf(a);
-        }
-
-        /** Prometheus text exposition of the media counters. */
-        private String metrics() {
-            MediaMetrics m = hub.metrics();
-            long publishers = hub.streams().stream().filter(s -> s.publisher() != null).count();
-            long hls = hlsViewers.getAsInt();
-            long players = hub.streams().stream().mapToLong(s -> s.subscriberCount()).sum() + hls;
-            return gauge("livecloud_streams_live", publishers, "Streams with a publisher")
-                    + gauge("livecloud_players", players, "Players, all protocols (HLS viewers included)")
-                    + gauge("livecloud_hls_viewers", hls, "HLS and LL-HLS viewers (requests within the idle time)")
-                    + counter("livecloud_media_bytes_in_total", m.bytesIn.sum(), "Media bytes received from publishers")
-                    + counter("livecloud_media_bytes_out_total", m.bytesOut.sum(), "Media bytes sent to players")
-                    + counter("livecloud_media_frames_in_total", m.framesIn.sum(), "Frames received from publishers")
-                    + counter("livecloud_frames_skipped_total", m.framesSkipped.sum(), "Frames slow players skipped")
-                    + counter("livecloud_players_stuck_total", m.playersStuck.sum(), "Players cut for not reading")
-                    + counter("livecloud_publishers_over_budget_total", m.publishersOverBudget.sum(),
-                            "Publishers cut for exceeding media.maxPublisherKbps")
-                    + counter("livecloud_idle_connections_closed_total", m.idleConnectionsClosed.sum(),
-                            "Connections closed for sending nothing (no request, a stalled handshake)")
-                    + counter("livecloud_internal_errors_total", m.internalErrors.sum(), "Failures that are bugs (logged with a stack trace)")
-                    + gauge("livecloud_hls_segment_bytes", m.hlsSegmentBytes.sum(), "Memory held by HLS segments")
-                    + counter("livecloud_protocol_errors_total", m.protocolErrors.sum(), "Connections or frames refused as malformed")
-                    + callbackMetrics();
-        }
-
-        private String callbackMetrics() {
-            if (notifier == null) {
-                return "";
-            }
-            return gauge("livecloud_callback_queue", notifier.queueDepth(), "Publish callbacks waiting to be delivered")
-                    + counter("livecloud_callbacks_delivered_total", notifier.delivered.sum(), "Publish callbacks delivered")
-                    + counter("livecloud_callback_retries_total", notifier.retries.sum(), "Publish callback attempts that failed and were retried")
-                    + counter("livecloud_callbacks_failed_total", notifier.failed.sum(), "Publish callbacks given up")
-                    + counter("livecloud_callbacks_dropped_total", notifier.dropped.sum(), "Publish callbacks dropped on a full queue");
-        }
-
-        private static String gauge(String name, long value, String help) {
-            return "# HELP " + name + " " + help + "\n# TYPE " + name + " gauge\n" + name + " " + value + "\n";
-        }
-
-        private static String counter(String name, long value, String help) {
-            return "# HELP " + name + " " + help + "\n# TYPE " + name + " counter\n" + name + " " + value + "\n";
         }
 
         private static void respond(ChannelHandlerContext ctx, boolean keepAlive, Reply reply) {

@@ -14,6 +14,7 @@ import io.livecloud.control.stream.StreamBlockList;
 import io.livecloud.control.accesslog.AccessLog;
 import io.livecloud.control.notify.CallbackNotifier;
 import io.livecloud.control.stream.StreamManager;
+import io.livecloud.control.stats.TrafficStats;
 import io.livecloud.media.SessionLog;
 import io.livecloud.media.StreamEvents;
 import io.livecloud.media.Transport;
@@ -61,6 +62,7 @@ public final class LiveCloudServer implements AutoCloseable {
     private volatile StreamJobs streamJobs;
     private volatile LocalEndpoints localEndpoints;
     private FfmpegSupervisor supervisor; // guarded by this; made on the first job, so a node without processing never extracts ffmpeg
+    private volatile TrafficStats stats;
 
     private LiveCloudServer(ServerConfig config, Transport transport, StreamHub hub, RtmpServer rtmp,
                             MediaHttpServer http, HlsService hls, ApiHttpServer api, ControlStore store, DomainCatalog catalog,
@@ -114,7 +116,8 @@ public final class LiveCloudServer implements AutoCloseable {
             LiveStream s = hub.find(key);
             return s != null && s.isLive();
         }, clock);
-        SessionLog sessions = new SessionLog(StreamEvents.all(gate, streams, notifier, accessLog, streamJobs));
+        TrafficStats stats = new TrafficStats(store, clock, catalog::settings);
+        SessionLog sessions = new SessionLog(StreamEvents.all(gate, streams, notifier, accessLog, stats, streamJobs));
         RtmpServer rtmp = null;
         MediaHttpServer http = null;
         try {
@@ -130,9 +133,11 @@ public final class LiveCloudServer implements AutoCloseable {
                     d -> poller.get() == null ? java.util.concurrent.CompletableFuture.failedFuture(
                             new IllegalStateException("the CNAME check is not running yet")) : poller.get().checkNow(d),
                     accessKey::secretOf, clock, "livecloud");
+            openApi.withStatistics(stats);
             ApiHttpServer api = new ApiHttpServer(transport, address(config, config.apiPort()), hub, http::hlsViewers,
                     notifier, logDownloads, openApi, new ConsoleSessions(accessKey::secretOf, clock));
             logDownloads.advertise(advertisedApi(config, api.localAddress().getPort()));
+            api.metrics().bind(streams, stats);
             LiveCloudServer server = new LiveCloudServer(config, transport, hub, rtmp, http, hls, api, store, catalog,
                     addresses, firstStart);
             server.accessKey = accessKey;
@@ -144,6 +149,7 @@ public final class LiveCloudServer implements AutoCloseable {
             server.localEndpoints = new LocalEndpoints(internal, LocalEndpoints.localHostFor(config.bindAddress()),
                     rtmp.localAddress().getPort());
             self[0] = server;
+            server.stats = stats;
             log.info("LiveCloud listening ({}): rtmp {}  media-http {}  api {}  data {}", transport.name(),
                     rtmp.localAddress().getPort(), http.localAddress().getPort(), api.localAddress().getPort(),
                     config.dataDir().toAbsolutePath());
@@ -165,6 +171,7 @@ public final class LiveCloudServer implements AutoCloseable {
             history.close();
             notifier.close();
             accessLog.close();
+            stats.close();
             store.close();
             throw new IllegalStateException("cannot listen on the configured ports: " + e, e);
         }
@@ -287,6 +294,19 @@ public final class LiveCloudServer implements AutoCloseable {
         return notifier;
     }
 
+    /** Statistics: bytes and viewers per domain, stream and protocol in 1- and 5-minute buckets. */
+    public TrafficStats stats() {
+        return stats;
+    }
+
+    /**
+     * The registry behind {@code /metrics}: a part of the node that has something to count registers its meters here
+     * (e.g. a gauge of running ffmpeg jobs), and they are scraped with the rest.
+     */
+    public io.micrometer.core.instrument.MeterRegistry meterRegistry() {
+        return api.metrics().registry();
+    }
+
     public StreamManager streams() {
         return streams;
     }
@@ -336,6 +356,7 @@ public final class LiveCloudServer implements AutoCloseable {
         history.close(); // after the loops: the sessions they ended are written before the store closes
         notifier.close(); // callbacks still queued are not delivered: the node is going away
         accessLog.close(); // after the loops: the sessions they ended are in the files
+        stats.close(); // after the loops: the bytes of the sessions they ended are counted
         store.close();
         log.info("LiveCloud stopped");
     }

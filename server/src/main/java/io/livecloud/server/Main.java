@@ -18,6 +18,8 @@ public final class Main {
               auth       show or set a domain's URL authentication
               urls       signed push and play URLs for a stream
               streams    live streams, viewers, forbid/resume a stream, the block list, publish history
+              stats      a domain's traffic, bandwidth and viewers (1- and 5-minute statistics)
+              usage      a domain's month for billing: traffic (GB), daily bandwidth peaks, 95th percentile
               version    print the version
               help       print this text
 
@@ -49,7 +51,7 @@ public final class Main {
                 case "serve" -> {
                     return serve(parseServeOptions(rest), out);
                 }
-                case "domain", "auth", "urls", "streams" -> {
+                case "domain", "auth", "urls", "streams", "stats", "usage" -> {
                     return io.livecloud.server.cli.Cli.run(command, rest, out, err);
                 }
                 case "version", "--version" -> {

@@ -61,6 +61,40 @@ final class RawRtmpClient implements AutoCloseable {
         return this;
     }
 
+    private final java.util.concurrent.atomic.AtomicLong counted = new java.util.concurrent.atomic.AtomicLong();
+    private volatile boolean ended;
+
+    /**
+     * Reads everything the server sends on a background thread and counts it (the statistics tests compare it with
+     * what the server reports); {@link #ended} turns true when the server closes the connection.
+     */
+    RawRtmpClient countInBackground() throws IOException {
+        socket.setSoTimeout(0);
+        Thread t = new Thread(() -> {
+            byte[] buf = new byte[16384];
+            try {
+                for (int n; (n = in.read(buf)) >= 0; ) {
+                    counted.addAndGet(n);
+                }
+            } catch (IOException closed) {
+                // reset by the server or closed by the test: the count so far stands
+            }
+            ended = true;
+        }, "raw-rtmp-count");
+        t.setDaemon(true);
+        t.start();
+        return this;
+    }
+
+    /** Bytes read by {@link #countInBackground} (everything after the handshake). */
+    long bytesCounted() {
+        return counted.get();
+    }
+
+    boolean ended() {
+        return ended;
+    }
+
     RawRtmpClient send(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
@@ -69,6 +103,11 @@ final class RawRtmpClient implements AutoCloseable {
 
     /** A complete single-chunk AMF0 command message on csid 3 (body must fit the default 128-byte chunk size). */
     static byte[] command(byte[] amf0Body) {
+        return command(0, amf0Body);
+    }
+
+    /** As {@link #command(byte[])}, on message stream {@code messageStreamId} (play and publish go on a created stream). */
+    static byte[] command(int messageStreamId, byte[] amf0Body) {
         if (amf0Body.length > 128) {
             throw new IllegalArgumentException("body too long for one chunk");
         }
@@ -77,7 +116,8 @@ final class RawRtmpClient implements AutoCloseable {
         b.writeBytes(new byte[]{0, 0, 0}); // timestamp
         b.writeBytes(new byte[]{(byte) (amf0Body.length >> 16), (byte) (amf0Body.length >> 8), (byte) amf0Body.length});
         b.write(20); // AMF0 command
-        b.writeBytes(new byte[]{0, 0, 0, 0}); // message stream id
+        b.writeBytes(new byte[]{(byte) messageStreamId, (byte) (messageStreamId >> 8), (byte) (messageStreamId >> 16),
+                (byte) (messageStreamId >> 24)}); // message stream id, little endian
         b.writeBytes(amf0Body);
         return b.toByteArray();
     }

@@ -1,6 +1,7 @@
 package io.livecloud.control.gate;
 
 import io.livecloud.control.auth.UrlAuthTypeA;
+import io.livecloud.control.domain.ControlSettings;
 import io.livecloud.control.domain.Domain;
 import io.livecloud.control.domain.DomainCatalog;
 import io.livecloud.control.domain.DomainType;
@@ -145,10 +146,17 @@ public final class DomainGate implements StreamGate, StreamEvents {
         return Decision.allow(new StreamKey(domain.name(), request.app(), request.stream()));
     }
 
-    /** The domain a host name addresses; addresses and {@code localhost} mean the default domain of the role. */
     private String domainName(String host, boolean publish) {
+        return addressedDomain(host, publish, catalog.settings());
+    }
+
+    /**
+     * The domain a host name addresses; addresses and {@code localhost} mean the default domain of the role. The
+     * statistics use it too, so a session's bytes count for the domain the gate let it in on.
+     */
+    public static String addressedDomain(String host, boolean publish, ControlSettings settings) {
         if (host == null || host.isEmpty() || host.equals("localhost") || IPV4.matcher(host).matches() || host.contains(":")) {
-            return publish ? catalog.settings().defaultPushDomain() : catalog.settings().defaultPlayDomain();
+            return publish ? settings.defaultPushDomain() : settings.defaultPlayDomain();
         }
         return host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
     }

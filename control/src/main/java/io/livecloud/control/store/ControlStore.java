@@ -3,6 +3,7 @@ package io.livecloud.control.store;
 import io.livecloud.control.domain.Domain;
 import io.livecloud.control.domain.DomainMapping;
 import io.livecloud.control.stream.BlockedStream;
+import io.livecloud.control.stats.StatsBucket;
 import io.livecloud.control.stream.PublishRecord;
 
 import java.time.Instant;
@@ -59,6 +60,18 @@ public interface ControlStore extends AutoCloseable {
      * {@code reason}; returns how many.
      */
     int endOpenPublishSessions(String node, Instant at, String reason);
+
+    /**
+     * Adds each bucket's bytes to the stored bucket of the same key (creating it when absent) and raises its peak
+     * players to the given one if that is higher; all or nothing.
+     */
+    void addStatsBuckets(List<StatsBucket> deltas);
+
+    /** The buckets of {@code bucketSeconds} of {@code domain} that start in {@code [from, to)}. Unordered. */
+    List<StatsBucket> statsBuckets(int bucketSeconds, String domain, Instant from, Instant to);
+
+    /** Deletes the buckets of {@code bucketSeconds} that start before {@code cutoff}; returns how many. */
+    int deleteStatsBucketsBefore(int bucketSeconds, Instant cutoff);
 
     @Override
     void close();

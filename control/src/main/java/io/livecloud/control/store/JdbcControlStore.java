@@ -9,6 +9,7 @@ import io.livecloud.control.domain.DomainMapping;
 import io.livecloud.control.domain.DomainStatus;
 import io.livecloud.control.domain.DomainType;
 import io.livecloud.control.stream.BlockedStream;
+import io.livecloud.control.stats.StatsBucket;
 import io.livecloud.control.stream.PublishRecord;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -389,6 +390,77 @@ public final class JdbcControlStore implements ControlStore {
                 return s.executeUpdate();
             }
         });
+    }
+
+    @Override
+    public void addStatsBuckets(List<StatsBucket> deltas) {
+        if (deltas.isEmpty()) {
+            return;
+        }
+        inTransaction("add " + deltas.size() + " statistics bucket(s)", c -> {
+            try (PreparedStatement update = c.prepareStatement("UPDATE stats_buckets SET bytes_in = bytes_in + ?, "
+                    + "bytes_out = bytes_out + ?, peak_players = GREATEST(peak_players, ?) WHERE bucket_seconds = ? "
+                    + "AND domain_name = ? AND start_ms = ? AND app_name = ? AND stream_name = ? AND protocol = ?");
+                 PreparedStatement insert = c.prepareStatement("INSERT INTO stats_buckets (bytes_in, bytes_out, "
+                         + "peak_players, bucket_seconds, domain_name, start_ms, app_name, stream_name, protocol) "
+                         + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                for (StatsBucket b : deltas) {
+                    bindStats(update, b);
+                    if (update.executeUpdate() == 0) {
+                        bindStats(insert, b);
+                        insert.executeUpdate();
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<StatsBucket> statsBuckets(int bucketSeconds, String domain, Instant from, Instant to) {
+        Objects.requireNonNull(domain, "domain");
+        return inTransaction("read the statistics of " + domain, c -> {
+            List<StatsBucket> list = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT start_ms, app_name, stream_name, protocol, bytes_in, "
+                    + "bytes_out, peak_players FROM stats_buckets WHERE bucket_seconds = ? AND domain_name = ? "
+                    + "AND start_ms >= ? AND start_ms < ?")) {
+                s.setInt(1, bucketSeconds);
+                s.setString(2, domain);
+                s.setLong(3, from.toEpochMilli());
+                s.setLong(4, to.toEpochMilli());
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        list.add(new StatsBucket(bucketSeconds, Instant.ofEpochMilli(r.getLong(1)), domain,
+                                r.getString(2), r.getString(3), r.getString(4), r.getLong(5), r.getLong(6), r.getInt(7)));
+                    }
+                }
+            }
+            return List.copyOf(list);
+        });
+    }
+
+    @Override
+    public int deleteStatsBucketsBefore(int bucketSeconds, Instant cutoff) {
+        return inTransaction("prune the statistics", c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "DELETE FROM stats_buckets WHERE bucket_seconds = ? AND start_ms < ?")) {
+                s.setInt(1, bucketSeconds);
+                s.setLong(2, cutoff.toEpochMilli());
+                return s.executeUpdate();
+            }
+        });
+    }
+
+    private static void bindStats(PreparedStatement s, StatsBucket b) throws SQLException {
+        s.setLong(1, b.bytesIn());
+        s.setLong(2, b.bytesOut());
+        s.setInt(3, b.peakPlayers());
+        s.setInt(4, b.bucketSeconds());
+        s.setString(5, b.domain());
+        s.setLong(6, b.start().toEpochMilli());
+        s.setString(7, b.app());
+        s.setString(8, b.stream());
+        s.setString(9, b.protocol());
     }
 
     @Override

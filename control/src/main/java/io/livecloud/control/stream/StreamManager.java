@@ -116,6 +116,20 @@ public final class StreamManager implements StreamEvents {
 
     // ---- the API's questions --------------------------------------------------------------------------------
 
+    /** Play sessions live now over {@code protocol}, every stream of every domain (for /metrics). */
+    public int players(Protocol protocol) {
+        int n = 0;
+        for (int[] counts : players.values()) {
+            n += counts[protocol.ordinal()];
+        }
+        return n;
+    }
+
+    /** Publish sessions live now (for /metrics). */
+    public int publishers() {
+        return publishing.size();
+    }
+
     /** The push domain whose streams {@code domainName} addresses, null for an unmapped play domain. */
     public String pushDomainOf(String domainName) {
         Domain d = catalog.get(domainName);

@@ -6,6 +6,7 @@ import io.livecloud.control.domain.Domain;
 import io.livecloud.control.domain.DomainMapping;
 import io.livecloud.control.domain.DomainStatus;
 import io.livecloud.control.domain.DomainType;
+import io.livecloud.control.stats.StatsBucket;
 import io.livecloud.control.stream.BlockedStream;
 import io.livecloud.control.stream.PublishRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -379,5 +380,58 @@ abstract class ControlStoreContract {
         assertThat(here.stopReason()).isEqualTo("node stopped");
         assertThat(left.stream().filter(r -> r.id().equals("open-there")).findFirst().orElseThrow().stop())
                 .as("another node's live session is left alone").isNull();
+    }
+
+    // ---- statistics (V3) ------------------------------------------------------------------------------------
+
+    private static StatsBucket bucket(int seconds, Instant start, String stream, long in, long out, int peak) {
+        return new StatsBucket(seconds, start, "play.example.com", "live", stream, "http-flv", in, out, peak);
+    }
+
+    @Test
+    void statisticsBucketsAddUpAndKeepTheHigherPeak() {
+        Instant minute = Instant.parse("2024-05-06T07:08:00Z");
+        store.addStatsBuckets(List.of(bucket(60, minute, "a", 0, 1000, 3), bucket(60, minute.plusSeconds(60), "a", 0, 5, 1),
+                bucket(300, Instant.parse("2024-05-06T07:05:00Z"), "a", 0, 1005, 3)));
+        store.addStatsBuckets(List.of(bucket(60, minute, "a", 7, 500, 2), bucket(60, minute, "b", 0, 1, 1)));
+
+        List<StatsBucket> got = store.statsBuckets(60, "play.example.com", minute, minute.plusSeconds(60));
+        assertThat(got).containsExactlyInAnyOrder(bucket(60, minute, "a", 7, 1500, 3), bucket(60, minute, "b", 0, 1, 1));
+        assertThat(store.statsBuckets(60, "play.example.com", minute, minute.plusSeconds(120))).hasSize(3);
+        assertThat(store.statsBuckets(300, "play.example.com", minute.minusSeconds(300), minute.plusSeconds(300)))
+                .containsExactly(bucket(300, Instant.parse("2024-05-06T07:05:00Z"), "a", 0, 1005, 3));
+        assertThat(store.statsBuckets(60, "other.example.com", minute, minute.plusSeconds(120))).isEmpty();
+
+        assertThat(store.deleteStatsBucketsBefore(60, minute.plusSeconds(60))).isEqualTo(2);
+        assertThat(store.statsBuckets(60, "play.example.com", minute, minute.plusSeconds(120)))
+                .containsExactly(bucket(60, minute.plusSeconds(60), "a", 0, 5, 1));
+        assertThat(store.statsBuckets(300, "play.example.com", minute.minusSeconds(300), minute)).hasSize(1);
+    }
+
+    @Test
+    void concurrentStatisticsWritesOfOneBucketLoseNothing() throws Exception {
+        // two nodes on one database adding to the same new bucket: one insert loses the race and is retried
+        Instant minute = Instant.parse("2024-05-06T07:08:00Z");
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            CyclicBarrier start = new CyclicBarrier(4);
+            List<Future<?>> writes = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                writes.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < 25; i++) {
+                        store.addStatsBuckets(List.of(bucket(60, minute.plusSeconds(60L * i), "a", 0, 10, 1)));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : writes) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        List<StatsBucket> got = store.statsBuckets(60, "play.example.com", minute, minute.plusSeconds(60L * 25));
+        assertThat(got).hasSize(25).allSatisfy(b -> assertThat(b.bytesOut()).isEqualTo(40));
     }
 }

@@ -23,12 +23,13 @@ public final class HlsViewers {
 
     /** One viewer's session. */
     public static final class Viewer {
-        private final SessionInfo session;
+        /** Responses of one viewer may go out on several connections, hence several event loops: an adder. */
         private final LongAdder bytes = new LongAdder();
+        private final SessionInfo session;
         private volatile long lastSeen;
 
-        Viewer(SessionInfo session, long now) {
-            this.session = session;
+        Viewer(SessionLog sessions, StreamKey key, StreamRequest request, long now) {
+            this.session = sessions.started(Role.PLAY, key, request, bytes::sum);
             this.lastSeen = now;
         }
 
@@ -45,7 +46,7 @@ public final class HlsViewers {
     /** A request of {@code request}'s viewer was let in; starts its session if it has none. */
     public Viewer seen(StreamRequest request, StreamKey key, long now) {
         String id = request.clientAddress() + '|' + request.userAgent() + '|' + request.protocol() + '|' + key;
-        Viewer v = viewers.computeIfAbsent(id, k -> new Viewer(sessions.started(Role.PLAY, key, request), now));
+        Viewer v = viewers.computeIfAbsent(id, k -> new Viewer(sessions, key, request, now));
         v.lastSeen = now;
         return v;
     }

@@ -46,7 +46,7 @@ final class FlvPlayer extends ChannelSubscriber {
 
     void attached(LiveStream stream, StreamKey key) {
         this.stream = stream;
-        this.session = sessions.started(Role.PLAY, key, request);
+        this.session = sessions.started(Role.PLAY, key, request, bytesSent());
     }
 
     @Override
@@ -94,7 +94,7 @@ final class FlvPlayer extends ChannelSubscriber {
             stream = null;
         }
         if (session != null) {
-            sessions.ended(session, bytesSent(), ended ? "stream ended" : reason);
+            sessions.ended(session, bytesSent().get(), ended ? "stream ended" : reason);
             session = null;
         }
     }

@@ -1,5 +1,6 @@
 package io.livecloud.media.hub;
 
+import io.livecloud.media.ByteCounter;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -25,7 +26,7 @@ public abstract class ChannelSubscriber implements Subscriber {
     private boolean skipping;
     private long unwritableSince;
     private String cutReason;
-    private long bytesSent;
+    private final ByteCounter bytesSent = new ByteCounter();
     private long framesSkipped;
 
     protected ChannelSubscriber(Channel channel, HubSettings settings, MediaMetrics metrics) {
@@ -56,7 +57,7 @@ public abstract class ChannelSubscriber implements Subscriber {
         }
         long ts = baseTimestamp < 0 ? 0 : Math.max(0, frame.timestamp() - baseTimestamp);
         int written = writeFrame(frame, ts);
-        bytesSent += written;
+        bytesSent.add(written);
         metrics.bytesOut.add(written);
         channel.flush();
     }
@@ -101,7 +102,8 @@ public abstract class ChannelSubscriber implements Subscriber {
         return cutReason;
     }
 
-    public final long bytesSent() {
+    /** The bytes written to this player so far; readable from any thread. */
+    public final ByteCounter bytesSent() {
         return bytesSent;
     }
 

@@ -1,5 +1,6 @@
 package io.livecloud.media.rtmp;
 
+import io.livecloud.media.ByteCounter;
 import io.livecloud.media.MediaProtocolException;
 import io.livecloud.media.Role;
 import io.livecloud.media.SessionInfo;
@@ -53,7 +54,8 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     private SessionInfo session;
     private LiveStream publishing;
     private int publishStreamId;
-    private long bytesIn;
+    /** A connection publishes at most once, so one counter serves its publish session. */
+    private final ByteCounter bytesIn = new ByteCounter();
     private long budgetWindowStartNanos;
     private long budgetWindowBytes;
     private RtmpPlayer player;
@@ -189,7 +191,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         request = req;
         publishing = stream;
         publishStreamId = messageStreamId;
-        session = sessions.started(Role.PUBLISH, decision.key(), req);
+        session = sessions.started(Role.PUBLISH, decision.key(), req, bytesIn);
         ctx.write(RtmpControl.streamBegin(ctx.alloc(), messageStreamId));
         sendStatus(messageStreamId, "status", "NetStream.Publish.Start", req.describe() + " is now published.");
     }
@@ -224,7 +226,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
             return;
         }
         playing = joined.stream();
-        session = sessions.started(Role.PLAY, decision.key(), req);
+        session = sessions.started(Role.PLAY, decision.key(), req, candidate.bytesSent());
     }
 
     /** The hub started this connection's player: tell the client, frames follow. */
@@ -257,7 +259,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         if (publishing == null) {
             return; // media before publish was accepted, or after unpublish: nobody to give it to
         }
-        bytesIn += payload.readableBytes();
+        bytesIn.add(payload.readableBytes());
         if (overBitrateBudget(payload.readableBytes())) {
             return;
         }
@@ -366,7 +368,7 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
 
     private void endSession(String reason) {
         if (session != null) {
-            long bytes = session.role() == Role.PUBLISH ? bytesIn : player.bytesSent();
+            long bytes = session.role() == Role.PUBLISH ? bytesIn.get() : player.bytesSent().get();
             sessions.ended(session, bytes, reason);
             session = null;
         }

@@ -53,6 +53,10 @@ public final class Cli {
               streams blocked [--domain D]           the forbidden streams
               streams history --domain D [--from T] [--to T]   publish sessions (default: last 24 h)
               (without --domain: every push domain; a play domain means its push domain)
+              stats traffic DOMAIN [--from T] [--to T] [--interval 60|300|3600|86400] [--app A] [--stream S]
+                                                     traffic and bandwidth per step (default: last hour, 300 s)
+              stats viewers DOMAIN [--at T]          players per stream now, or the peak of T's minute
+              usage DOMAIN [--month 2026-12]         a month's traffic (GB), daily bandwidth peaks, 95th percentile
             Their options:
               --api URL           the node's API (default http://127.0.0.1:8090)
               --data-dir DIR      where to find access-key.properties (default ./data), unless
@@ -142,10 +146,11 @@ public final class Cli {
 
     private int dispatch(String command, Args a) {
         List<String> pos = new ArrayList<>(a.positional());
-        String sub = command.equals("urls") ? "" : (pos.isEmpty() ? null : pos.remove(0));
+        String sub = command.equals("urls") || command.equals("usage") ? "" : (pos.isEmpty() ? null : pos.remove(0));
         if (sub == null) {
             throw new IllegalArgumentException(command + " needs a subcommand, e.g. '" + command
-                    + (command.equals("domain") || command.equals("streams") ? " list'" : " show DOMAIN'"));
+                    + (command.equals("domain") || command.equals("streams") ? " list'"
+                    : command.equals("stats") ? " traffic DOMAIN'" : " show DOMAIN'"));
         }
         Args rest = new Args(pos, a.options());
         try {
@@ -168,6 +173,9 @@ public final class Cli {
                 case "streams resume" -> new StreamCommands(this, rest).resume();
                 case "streams blocked" -> new StreamCommands(this, rest).blocked();
                 case "streams history" -> new StreamCommands(this, rest).history();
+                case "stats traffic" -> new StatsCommands(this, rest).traffic();
+                case "stats viewers" -> new StatsCommands(this, rest).viewers();
+                case "usage " -> new StatsCommands(this, rest).usage();
                 default -> throw new IllegalArgumentException("unknown command: " + command + " " + sub);
             }
             return 0;
