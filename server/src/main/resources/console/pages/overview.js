@@ -39,8 +39,8 @@ export default async function overview(root) {
     nodeRates), line);
   const stopRates = watchNodeRates(nodeRates.querySelector('.value'), line);
 
-  // Statistics (issue 4, built in parallel): outgoing bandwidth per domain comes from DescribeLiveDomainBpsData once
-  // the node serves it; until then this says so instead of showing a made-up number.
+  // Outgoing bandwidth of the play domains from DescribeLiveDomainBpsData; a node built without statistics says so
+  // instead of showing a made-up number.
   const stats = h('section', { 'data-section': 'statistics' }, h('h2', {}, t('overview.statsTitle')));
   root.append(stats);
   if (!play.length) {

@@ -5,8 +5,8 @@ import * as api from '../api.js';
 import { h, field, errorLine, showError, clearErrors, copyable, localTime } from '../ui.js';
 
 /**
- * Transcode templates are being built in parallel (issue: transcoding). Until the node serves
- * DescribeLiveStreamTranscodeInfo the select offers only "original" and says "no templates".
+ * The templates bound to the play domain (DescribeLiveStreamTranscodeInfo); a node built without transcoding answers
+ * InvalidAction.NotFound and the select offers only "original".
  */
 async function templates(playDomain) {
   try {

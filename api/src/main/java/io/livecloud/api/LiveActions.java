@@ -100,6 +100,11 @@ final class LiveActions {
         StatsActions.register(actions, catalog, stats, clock);
     }
 
+    /** Adds the actions of a part of the node made after this table (transcoding). */
+    void register(java.util.function.Consumer<Map<String, Action>> registrar) {
+        registrar.accept(actions);
+    }
+
     Action get(String name) {
         return actions.get(name);
     }

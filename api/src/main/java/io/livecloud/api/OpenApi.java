@@ -105,6 +105,12 @@ public final class OpenApi {
         return this;
     }
 
+    /** Serves the transcoding actions too; call before the API port takes requests. */
+    public OpenApi withTranscoding(io.livecloud.control.transcode.TranscodeCatalog transcodes, TranscodeJobs jobs) {
+        actions.register(table -> TranscodeActions.register(table, transcodes, jobs));
+        return this;
+    }
+
     /** The actions served, in a stable order. */
     public List<String> actionNames() {
         return List.copyOf(actions.names());

@@ -29,6 +29,8 @@ import io.livecloud.processing.FfmpegSupervisor;
 import io.livecloud.processing.FfmpegUnavailableException;
 import io.livecloud.processing.LocalEndpoints;
 import io.livecloud.processing.StreamJobs;
+import io.livecloud.processing.transcode.TranscodePlanner;
+import io.livecloud.control.transcode.TranscodeCatalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +63,8 @@ public final class LiveCloudServer implements AutoCloseable {
     private volatile AccessLog accessLog;
     private volatile StreamJobs streamJobs;
     private volatile LocalEndpoints localEndpoints;
+    private volatile TranscodeCatalog transcodes;
+    private volatile TranscodePlanner transcoding;
     private FfmpegSupervisor supervisor; // guarded by this; made on the first job, so a node without processing never extracts ffmpeg
     private volatile TrafficStats stats;
 
@@ -94,9 +98,11 @@ public final class LiveCloudServer implements AutoCloseable {
         boolean firstStart;
         AdminAccessKey accessKey;
         StreamBlockList blocks;
+        TranscodeCatalog transcodes;
         try {
             catalog = new DomainCatalog(store, config.control(), clock);
             blocks = new StreamBlockList(store, clock);
+            transcodes = new TranscodeCatalog(store, catalog, clock);
             firstStart = catalog.createDemoDomainsIfEmpty();
             accessKey = AdminAccessKey.load(store, config.dataDir(), System.getenv());
         } catch (RuntimeException e) {
@@ -134,6 +140,7 @@ public final class LiveCloudServer implements AutoCloseable {
                             new IllegalStateException("the CNAME check is not running yet")) : poller.get().checkNow(d),
                     accessKey::secretOf, clock, "livecloud");
             openApi.withStatistics(stats);
+            openApi.withTranscoding(transcodes, new TranscodeJobsView(streamJobs));
             ApiHttpServer api = new ApiHttpServer(transport, address(config, config.apiPort()), hub, http::hlsViewers,
                     notifier, logDownloads, openApi, new ConsoleSessions(accessKey::secretOf, clock));
             logDownloads.advertise(advertisedApi(config, api.localAddress().getPort()));
@@ -148,6 +155,17 @@ public final class LiveCloudServer implements AutoCloseable {
             server.streamJobs = streamJobs;
             server.localEndpoints = new LocalEndpoints(internal, LocalEndpoints.localHostFor(config.bindAddress()),
                     rtmp.localAddress().getPort());
+            server.transcodes = transcodes;
+            server.transcoding = new TranscodePlanner(transcodes, streamJobs, server.localEndpoints, key -> {
+                LiveStream s = hub.find(key);
+                return s != null && s.isLive();
+            }, key -> streams.online(key.domain()).stream().anyMatch(o -> o.session().key().equals(key)
+                    && !o.session().request().isInternal()), key -> streams.viewers(key.domain()).stream()
+                    .filter(v -> v.key().equals(key)).mapToInt(StreamManager.Viewers::total).sum(),
+                    TranscodePlanner.DEFAULT_IDLE_STOP);
+            streamJobs.register(server.transcoding);
+            hub.setOnDemand(server.transcoding);
+            hls.setAdaptive(new io.livecloud.processing.transcode.TranscodeVariants(transcodes));
             self[0] = server;
             server.stats = stats;
             log.info("LiveCloud listening ({}): rtmp {}  media-http {}  api {}  data {}", transport.name(),
@@ -252,6 +270,16 @@ public final class LiveCloudServer implements AutoCloseable {
         return streamJobs;
     }
 
+    /** The transcoding templates bound to play domains and apps. */
+    public TranscodeCatalog transcodes() {
+        return transcodes;
+    }
+
+    /** The transcode planner: renditions started with their source or on their first viewer. */
+    public TranscodePlanner transcoding() {
+        return transcoding;
+    }
+
     /** Where this node's ffmpeg jobs read and publish streams (the local RTMP port, with internal tokens). */
     public LocalEndpoints localEndpoints() {
         return localEndpoints;
@@ -342,6 +370,9 @@ public final class LiveCloudServer implements AutoCloseable {
             children = supervisor;
         }
         streamJobs.close();
+        if (transcoding != null) {
+            transcoding.close();
+        }
         if (children != null) {
             children.close(); // SIGTERM first, while the media ports still run: recordings get their trailers
         }

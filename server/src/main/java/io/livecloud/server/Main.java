@@ -51,7 +51,7 @@ public final class Main {
                 case "serve" -> {
                     return serve(parseServeOptions(rest), out);
                 }
-                case "domain", "auth", "urls", "streams", "stats", "usage" -> {
+                case "domain", "auth", "urls", "streams", "stats", "usage", "transcode" -> {
                     return io.livecloud.server.cli.Cli.run(command, rest, out, err);
                 }
                 case "version", "--version" -> {

@@ -27,6 +27,12 @@ final class Fixtures {
                 List.of("-c:v", "libx264", "-preset", "veryfast", "-profile:v", "main", "-pix_fmt", "yuv420p"));
     }
 
+    /** 1280x720 H.264 (high profile, 2 Mbit/s) and AAC: a transcoding source. */
+    static Path h264Aac720p(int seconds) {
+        return make("h264-aac-720p-" + seconds + "s.flv", seconds, true, true,
+                List.of("-c:v", "libx264", "-preset", "veryfast", "-profile:v", "high", "-pix_fmt", "yuv420p", "-s", "1280x720"));
+    }
+
     /** About 8 Mbit/s of H.264 (noise does not compress), for tests that need to fill buffers. */
     static Path h264Heavy(int seconds) {
         return make("h264-noise-8mbps-" + seconds + "s.flv", seconds, true, true, List.of("-c:v", "libx264", "-preset",
@@ -70,7 +76,8 @@ final class Fixtures {
             List<String> args = new ArrayList<>(List.of("-hide_banner", "-v", "error", "-y"));
             if (video) {
                 String noise = name.contains("noise") ? ",noise=alls=60:allf=t" : "";
-                args.addAll(List.of("-f", "lavfi", "-i", "testsrc2=size=640x360:rate=" + FPS + noise));
+                String size = name.contains("720p") ? "1280x720" : "640x360";
+                args.addAll(List.of("-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=" + FPS + noise));
             }
             if (audio) {
                 args.addAll(List.of("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100"));
@@ -79,7 +86,7 @@ final class Fixtures {
             if (video) {
                 args.addAll(videoCodec);
                 args.addAll(List.of("-g", String.valueOf(FPS), "-keyint_min", String.valueOf(FPS), "-sc_threshold", "0",
-                        "-b:v", name.contains("8mbps") ? "8M" : "800k"));
+                        "-b:v", name.contains("8mbps") ? "8M" : name.contains("720p") ? "2M" : "800k"));
             }
             if (audio) {
                 args.addAll(audioCodec);

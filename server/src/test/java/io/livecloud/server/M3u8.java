@@ -179,6 +179,56 @@ record M3u8(int version, long targetDuration, long mediaSequence, long discontin
                 partTarget, canBlockReload, preloadHint, map);
     }
 
+    /** One variant of a master playlist: its attributes and URI. */
+    record Variant(long bandwidth, String resolution, String codecs, String uri, java.util.Map<String, String> attributes) {
+    }
+
+    private static final Pattern RESOLUTION = Pattern.compile("[1-9][0-9]*x[1-9][0-9]*");
+    private static final Pattern CODEC = Pattern.compile("(avc1\\.[0-9a-f]{6}|mp4a\\.40\\.[0-9]+|hvc1[.0-9A-Za-z]*)");
+
+    /**
+     * A master playlist (RFC 8216 §4.3.4): EXTM3U first, only master tags (no segment tags), every EXT-X-STREAM-INF
+     * with a decimal-integer BANDWIDTH, an optional decimal-resolution RESOLUTION and a quoted CODECS list of RFC 6381
+     * strings, each followed by its URI line.
+     */
+    static List<Variant> parseMaster(String text) {
+        List<String> lines = text.lines().toList();
+        rule(!lines.isEmpty() && lines.get(0).equals("#EXTM3U"), "§4.3.1.1 EXTM3U is the first line", text);
+        List<Variant> out = new ArrayList<>();
+        java.util.Map<String, String> pending = null;
+        for (int i = 1; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isEmpty()) {
+                continue;
+            }
+            if (line.startsWith("#EXT-X-STREAM-INF:")) {
+                rule(pending == null, "§4.3.4.2 a URI follows each EXT-X-STREAM-INF", line);
+                pending = attributes(line.substring("#EXT-X-STREAM-INF:".length()), line);
+                rule(pending.containsKey("BANDWIDTH"), "§4.3.4.2 BANDWIDTH is required", line);
+                integer(pending.get("BANDWIDTH"), line);
+                if (pending.containsKey("RESOLUTION")) {
+                    rule(RESOLUTION.matcher(pending.get("RESOLUTION")).matches(), "§4.2 decimal-resolution", line);
+                }
+                if (pending.containsKey("CODECS")) {
+                    for (String c : pending.get("CODECS").split(",")) {
+                        rule(CODEC.matcher(c).matches(), "§4.3.4.2 CODECS are RFC 6381 formats", line);
+                    }
+                }
+            } else if (line.startsWith("#EXT")) {
+                rule(line.startsWith("#EXT-X-VERSION:") || line.equals("#EXT-X-INDEPENDENT-SEGMENTS"),
+                        "§4.3.4 a master playlist has master and basic tags only", line);
+            } else if (!line.startsWith("#")) {
+                rule(pending != null, "§4.3.4.2 a variant URI follows an EXT-X-STREAM-INF", line);
+                out.add(new Variant(Long.parseLong(pending.get("BANDWIDTH")), pending.get("RESOLUTION"),
+                        pending.get("CODECS"), line, pending));
+                pending = null;
+            }
+        }
+        rule(pending == null, "§4.3.4.2 a URI follows each EXT-X-STREAM-INF", "end of playlist");
+        rule(!out.isEmpty(), "a master playlist lists variants", text);
+        return out;
+    }
+
     private static String integer(String value, String line) {
         rule(DECIMAL_INTEGER.matcher(value).matches(), "§4.2 decimal-integer", line);
         return value;

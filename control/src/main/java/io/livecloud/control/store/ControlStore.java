@@ -5,6 +5,7 @@ import io.livecloud.control.domain.DomainMapping;
 import io.livecloud.control.stream.BlockedStream;
 import io.livecloud.control.stats.StatsBucket;
 import io.livecloud.control.stream.PublishRecord;
+import io.livecloud.control.transcode.TranscodeBinding;
 
 import java.time.Instant;
 import java.util.List;
@@ -72,6 +73,14 @@ public interface ControlStore extends AutoCloseable {
 
     /** Deletes the buckets of {@code bucketSeconds} that start before {@code cutoff}; returns how many. */
     int deleteStatsBucketsBefore(int bucketSeconds, Instant cutoff);
+
+    /** Every transcoding template bound to a play domain and app. */
+    List<TranscodeBinding> transcodeBindings();
+
+    /** Inserts the binding (its domain, app and template name are not bound yet). */
+    void saveTranscodeBinding(TranscodeBinding binding);
+
+    void deleteTranscodeBinding(String playDomain, String app, String template);
 
     @Override
     void close();

@@ -11,6 +11,8 @@ import io.livecloud.control.domain.DomainType;
 import io.livecloud.control.stream.BlockedStream;
 import io.livecloud.control.stats.StatsBucket;
 import io.livecloud.control.stream.PublishRecord;
+import io.livecloud.control.transcode.TranscodeBinding;
+import io.livecloud.control.transcode.TranscodeTemplate;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -192,6 +194,7 @@ public final class JdbcControlStore implements ControlStore {
         Objects.requireNonNull(name, "name");
         inTransaction("delete domain " + name, c -> {
             update(c, "DELETE FROM domain_mappings WHERE push_domain = ? OR play_domain = ?", name, name);
+            update(c, "DELETE FROM transcode_bindings WHERE play_domain = ?", name);
             update(c, "DELETE FROM domains WHERE name = ?", name);
             return null;
         });
@@ -389,6 +392,69 @@ public final class JdbcControlStore implements ControlStore {
                 s.setString(3, Objects.requireNonNull(node, "node"));
                 return s.executeUpdate();
             }
+        });
+    }
+
+    private static final String TRANSCODE_COLUMNS = "play_domain, app_name, template, lazy_start, custom, width, "
+            + "height, fps, video_kbps, gop_frames, video_profile, audio_codec, audio_kbps, audio_rate, audio_channels, "
+            + "created_ms";
+
+    @Override
+    public List<TranscodeBinding> transcodeBindings() {
+        return inTransaction("read the transcoding templates", c -> {
+            List<TranscodeBinding> list = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT " + TRANSCODE_COLUMNS + " FROM transcode_bindings");
+                 ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    String name = r.getString(3);
+                    TranscodeTemplate t = r.getBoolean(5)
+                            ? new TranscodeTemplate(name, true, r.getInt(6), r.getInt(7), r.getInt(8), r.getInt(9),
+                            r.getInt(10), r.getString(11), r.getString(12), r.getInt(13), r.getInt(14), r.getInt(15))
+                            : TranscodeTemplate.standard(name).orElseThrow(() -> new IllegalStateException(
+                            "control store: unknown standard transcoding template " + name));
+                    list.add(new TranscodeBinding(r.getString(1), r.getString(2), t, r.getBoolean(4),
+                            Instant.ofEpochMilli(r.getLong(16))));
+                }
+            }
+            return List.copyOf(list);
+        });
+    }
+
+    @Override
+    public void saveTranscodeBinding(TranscodeBinding b) {
+        Objects.requireNonNull(b, "transcode binding");
+        TranscodeTemplate t = b.template();
+        inTransaction("save transcoding template " + b.playDomain() + "/" + b.app() + "/" + t.name(), c -> {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO transcode_bindings (" + TRANSCODE_COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                s.setString(1, b.playDomain());
+                s.setString(2, b.app());
+                s.setString(3, t.name());
+                s.setBoolean(4, b.lazy());
+                s.setBoolean(5, t.custom());
+                s.setInt(6, t.width());
+                s.setInt(7, t.height());
+                s.setInt(8, t.fps());
+                s.setInt(9, t.videoKbps());
+                s.setInt(10, t.gopFrames());
+                s.setString(11, t.videoProfile());
+                s.setString(12, t.audioCodec());
+                s.setInt(13, t.audioKbps());
+                s.setInt(14, t.audioRate());
+                s.setInt(15, t.audioChannels());
+                s.setLong(16, b.created().toEpochMilli());
+                s.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void deleteTranscodeBinding(String playDomain, String app, String template) {
+        inTransaction("delete transcoding template " + playDomain + "/" + app + "/" + template, c -> {
+            update(c, "DELETE FROM transcode_bindings WHERE play_domain = ? AND app_name = ? AND template = ?",
+                    Objects.requireNonNull(playDomain), Objects.requireNonNull(app), Objects.requireNonNull(template));
+            return null;
         });
     }
 

@@ -9,6 +9,8 @@ import io.livecloud.control.domain.DomainType;
 import io.livecloud.control.stats.StatsBucket;
 import io.livecloud.control.stream.BlockedStream;
 import io.livecloud.control.stream.PublishRecord;
+import io.livecloud.control.transcode.TranscodeBinding;
+import io.livecloud.control.transcode.TranscodeTemplate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -433,5 +435,30 @@ abstract class ControlStoreContract {
         }
         List<StatsBucket> got = store.statsBuckets(60, "play.example.com", minute, minute.plusSeconds(60L * 25));
         assertThat(got).hasSize(25).allSatisfy(b -> assertThat(b.bytesOut()).isEqualTo(40));
+    }
+
+    @Test
+    void transcodeBindingsSurviveARestartWithEveryTemplateValueAndGoWithTheirDomain() {
+        store.saveDomain(domain("play.example.com", DomainType.PLAY, T0));
+        store.saveDomain(domain("other.example.com", DomainType.PLAY, T0));
+        TranscodeBinding standard = new TranscodeBinding("play.example.com", "*", TranscodeTemplate.standard("lud")
+                .orElseThrow(), false, T0.plusSeconds(1));
+        TranscodeBinding custom = new TranscodeBinding("play.example.com", "live", TranscodeTemplate.custom("mobile-1",
+                0, 240, 15, 300, 30, "baseline", "aac", 48, 48000, 1), true, T0.plusSeconds(2));
+        TranscodeBinding elsewhere = new TranscodeBinding("other.example.com", "live", TranscodeTemplate.standard("lld")
+                .orElseThrow(), true, T0.plusSeconds(3));
+        store.saveTranscodeBinding(standard);
+        store.saveTranscodeBinding(custom);
+        store.saveTranscodeBinding(elsewhere);
+        assertThatThrownBy(() -> store.saveTranscodeBinding(custom)).as("the same domain, app and template twice")
+                .isInstanceOf(IllegalArgumentException.class);
+        store.close();
+        store = reopen();
+        assertThat(store.transcodeBindings()).containsExactlyInAnyOrder(standard, custom, elsewhere);
+
+        store.deleteTranscodeBinding("play.example.com", "*", "lud");
+        assertThat(store.transcodeBindings()).containsExactlyInAnyOrder(custom, elsewhere);
+        store.deleteDomain("play.example.com");
+        assertThat(store.transcodeBindings()).containsExactly(elsewhere);
     }
 }

@@ -172,6 +172,7 @@ final class HlsPackager implements Subscriber {
                 int at = body.readerIndex() + tag.dataOffset();
                 aac = AacConfig.parse(body, at);
                 cmaf.audioConfig(aac, body, at);
+                target.format(target.format().withAudio("mp4a.40." + aac.objectType()));
             }
             return;
         }
@@ -180,6 +181,7 @@ final class HlsPackager implements Subscriber {
                 configChanged();
                 mp3 = true;
                 cmaf.noAudio();
+                target.format(target.format().withAudio("mp4a.40.34"));
             }
         } else if (tag.codec() != AudioCodec.AAC || aac == null) {
             if (tag.codec() != AudioCodec.AAC) {
@@ -214,9 +216,26 @@ final class HlsPackager implements Subscriber {
         try {
             VideoDimensions d = VideoDimensions.of(ps);
             cmaf.videoDimensions(d.width(), d.height());
+            target.format(target.format().withVideo(d.width(), d.height(), codecString(ps)));
         } catch (MediaProtocolException e) {
             log.debug("{}: SPS not understood: {}", target.key(), e.getMessage());
         }
+    }
+
+    /**
+     * RFC 6381: {@code avc1.PPCCLL} from the SPS (profile, constraint flags, level); HEVC as {@code hvc1} alone (its
+     * full string needs fields a master playlist can do without).
+     */
+    private static String codecString(ParameterSets ps) {
+        if (ps.codec() == io.livecloud.media.codec.VideoCodec.AVC) {
+            for (byte[] nal : ps.nalUnits()) {
+                if (nal.length >= 4 && (nal[0] & 0x1f) == 7) {
+                    return String.format("avc1.%02x%02x%02x", nal[1] & 0xff, nal[2] & 0xff, nal[3] & 0xff);
+                }
+            }
+            return null;
+        }
+        return "hvc1";
     }
 
     private void configChanged() {

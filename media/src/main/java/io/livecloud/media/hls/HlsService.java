@@ -24,6 +24,7 @@ public final class HlsService implements StreamHub.PublishTap, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HlsService.class);
 
     private final StreamHub hub;
+    private volatile HlsAdaptive adaptive = HlsAdaptive.NONE;
     private final HlsSettings settings;
     private final ConcurrentHashMap<StreamKey, HlsStream> streams = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -42,6 +43,32 @@ public final class HlsService implements StreamHub.PublishTap, AutoCloseable {
 
     public HlsSettings settings() {
         return settings;
+    }
+
+    /** A viewer asks for a stream that is not live: see {@link StreamHub#demand}. */
+    public long demand(StreamKey key) {
+        return hub.demand(key);
+    }
+
+    /** Whether the stream has a publisher now (not only a grace period running). */
+    public boolean published(StreamKey key) {
+        LiveStream s = hub.find(key);
+        return s != null && s.publisher() != null;
+    }
+
+    /** The adaptive (master) playlists this node serves. */
+    public void setAdaptive(HlsAdaptive value) {
+        adaptive = value == null ? HlsAdaptive.NONE : value;
+    }
+
+    public HlsAdaptive adaptive() {
+        return adaptive;
+    }
+
+    /** What the hub measures of a live stream (bitrates for a master playlist), EMPTY when it is not live. */
+    public io.livecloud.media.hub.StreamStats.Snapshot stats(StreamKey key) {
+        LiveStream s = hub.find(key);
+        return s == null ? io.livecloud.media.hub.StreamStats.Snapshot.EMPTY : s.stats().snapshot();
     }
 
     /** The stream's HLS state, or null when it is not live (and did not end within the retention time). */

@@ -33,6 +33,39 @@ public final class HlsStream {
     private boolean released;
     private HlsPackager writer;
     private final LlHlsStream ll;
+    private volatile Format format = Format.UNKNOWN;
+
+    /**
+     * What a master playlist says of the stream: the picture size from its SPS and the RFC 6381 codec strings from its
+     * decoder configurations (null when the stream has no such track or it is not known yet).
+     */
+    public record Format(int width, int height, String videoCodec, String audioCodec) {
+        static final Format UNKNOWN = new Format(0, 0, null, null);
+
+        /** {@code avc1.64001f,mp4a.40.2}, or null when neither is known. */
+        public String codecs() {
+            if (videoCodec == null && audioCodec == null) {
+                return null;
+            }
+            return videoCodec == null ? audioCodec : audioCodec == null ? videoCodec : videoCodec + "," + audioCodec;
+        }
+
+        Format withVideo(int w, int h, String codec) {
+            return new Format(w, h, codec, audioCodec);
+        }
+
+        Format withAudio(String codec) {
+            return new Format(width, height, videoCodec, codec);
+        }
+    }
+
+    public Format format() {
+        return format;
+    }
+
+    void format(Format value) {
+        format = value;
+    }
 
     HlsStream(StreamKey key, HlsSettings settings, MediaMetrics metrics) {
         this.key = key;

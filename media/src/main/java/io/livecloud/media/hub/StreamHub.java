@@ -17,6 +17,7 @@ public final class StreamHub {
     private final HubSettings settings;
     private final MediaMetrics metrics = new MediaMetrics();
     private final List<PublishTap> taps = new CopyOnWriteArrayList<>();
+    private volatile OnDemand onDemand = OnDemand.NONE;
 
     public StreamHub(HubSettings settings) {
         this.settings = settings;
@@ -62,6 +63,32 @@ public final class StreamHub {
         taps.add(tap);
     }
 
+    /**
+     * Streams the node can start when a player asks for them (a lazily started transcoded rendition). Called on the
+     * player's event loop when the stream it asks for has no publisher: the implementation only looks in memory and
+     * hands the start off.
+     */
+    @FunctionalInterface
+    public interface OnDemand {
+        /** @return how long the player should wait for the stream, 0 when nothing will start it */
+        long demand(StreamKey key);
+
+        OnDemand NONE = key -> 0;
+    }
+
+    public void setOnDemand(OnDemand value) {
+        onDemand = value == null ? OnDemand.NONE : value;
+    }
+
+    /**
+     * A player's request for a stream that is not live: starts it if the node can, and says how long to wait for it
+     * (for HTTP responders that hold a request themselves).
+     */
+    public long demand(StreamKey key) {
+        LiveStream s = streams.get(key);
+        return s != null && s.publisher() != null ? 0 : onDemand.demand(key);
+    }
+
     /** The publisher's session ended; {@code timerLoop} runs the grace period. */
     public void stopPublishing(LiveStream stream, Publisher publisher, EventLoop timerLoop) {
         stream.detachPublisher(publisher, timerLoop);
@@ -72,15 +99,20 @@ public final class StreamHub {
      * start-up frames; on WAITING it will be started (or ended with NOT_FOUND) later; on NOT_FOUND nothing was kept.
      */
     public Joined join(StreamKey key, Subscriber subscriber) {
+        long waitMillis = settings.playWaitMillis();
+        LiveStream existing = streams.get(key);
+        if (existing == null || existing.publisher() == null) { // a stream started on demand may be worth waiting for
+            waitMillis = Math.max(waitMillis, onDemand.demand(key));
+        }
         while (true) {
             LiveStream s = streams.get(key);
             if (s == null) {
-                if (settings.playWaitMillis() <= 0) {
+                if (waitMillis <= 0) {
                     return new Joined(null, LiveStream.JoinResult.NOT_FOUND);
                 }
                 s = streams.computeIfAbsent(key, k -> new LiveStream(k, this, settings));
             }
-            LiveStream.JoinResult result = s.join(subscriber, settings.playWaitMillis());
+            LiveStream.JoinResult result = s.join(subscriber, waitMillis);
             if (result != null) {
                 return new Joined(result == LiveStream.JoinResult.NOT_FOUND ? null : s, result);
             }

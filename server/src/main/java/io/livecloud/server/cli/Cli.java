@@ -28,7 +28,8 @@ import java.util.Set;
 public final class Cli {
     public static final String DEFAULT_API = "http://127.0.0.1:8090";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Set<String> FLAGS = Set.of("--json", "--reveal", "--on", "--off", "--oneshot");
+    private static final Set<String> FLAGS = Set.of("--json", "--reveal", "--on", "--off", "--oneshot",
+            "--lazy");
     private static final Set<String> GLOBAL = Set.of("--api", "--data-dir", "--json");
 
     /** Usage lines for {@code livecloud help}. */
@@ -57,6 +58,14 @@ public final class Cli {
                                                      traffic and bandwidth per step (default: last hour, 300 s)
               stats viewers DOMAIN [--at T]          players per stream now, or the peak of T's minute
               usage DOMAIN [--month 2026-12]         a month's traffic (GB), daily bandwidth peaks, 95th percentile
+              transcode list PLAY_DOMAIN [--app A]   bound templates (renditions play as {stream}_{template})
+              transcode add PLAY_DOMAIN APP lld[,lsd,lhd,lud] [--lazy]   standard templates (--lazy: start
+                                                     on the first viewer, not with the source)
+              transcode add-custom PLAY_DOMAIN APP NAME --height H [--width W] --fps F --video-bitrate KBPS
+                       [--gop FRAMES|2s] [--profile baseline|main|high] [--audio-bitrate KBPS]
+                       [--audio-rate HZ] [--audio-channels 1|2] [--lazy]
+              transcode rm PLAY_DOMAIN APP TEMPLATE
+              transcode jobs [--domain D]            renditions running (pid, restarts, speed) and refused starts
             Their options:
               --api URL           the node's API (default http://127.0.0.1:8090)
               --data-dir DIR      where to find access-key.properties (default ./data), unless
@@ -149,7 +158,7 @@ public final class Cli {
         String sub = command.equals("urls") || command.equals("usage") ? "" : (pos.isEmpty() ? null : pos.remove(0));
         if (sub == null) {
             throw new IllegalArgumentException(command + " needs a subcommand, e.g. '" + command
-                    + (command.equals("domain") || command.equals("streams") ? " list'"
+                    + (command.equals("domain") || command.equals("streams") || command.equals("transcode") ? " list'"
                     : command.equals("stats") ? " traffic DOMAIN'" : " show DOMAIN'"));
         }
         Args rest = new Args(pos, a.options());
@@ -176,6 +185,11 @@ public final class Cli {
                 case "stats traffic" -> new StatsCommands(this, rest).traffic();
                 case "stats viewers" -> new StatsCommands(this, rest).viewers();
                 case "usage " -> new StatsCommands(this, rest).usage();
+                case "transcode list", "transcode ls" -> new TranscodeCommands(this, rest).list();
+                case "transcode add" -> new TranscodeCommands(this, rest).add();
+                case "transcode add-custom" -> new TranscodeCommands(this, rest).addCustom();
+                case "transcode rm", "transcode delete" -> new TranscodeCommands(this, rest).remove();
+                case "transcode jobs" -> new TranscodeCommands(this, rest).jobs();
                 default -> throw new IllegalArgumentException("unknown command: " + command + " " + sub);
             }
             return 0;
