@@ -7,6 +7,7 @@ import domainList from './pages/domains.js';
 import domainConfig from './pages/domain.js';
 import urls from './pages/urls.js';
 import streams from './pages/streams.js';
+import transcode from './pages/transcode.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -22,6 +23,7 @@ const routes = [
   { path: 'domains/', page: domainConfig, prefix: true, navAs: 'domains' },
   { path: 'urls', nav: 'nav.urls', page: urls },
   { path: 'streams', nav: 'nav.streams', page: streams },
+  { path: 'transcode', nav: 'nav.transcode', page: transcode },
 ];
 
 function currentRoute() {

@@ -1,7 +1,7 @@
 // Overview: domains, live streams, ingest bandwidth and viewers, from the same actions the other pages use.
 import { t } from '../i18n.js';
 import * as api from '../api.js';
-import { h, errorLine, showError } from '../ui.js';
+import { h, errorLine, showError, apiTime, localTime } from '../ui.js';
 
 function card(name, value, label) {
   return h('div', { class: 'card', 'data-card': name }, h('div', { class: 'value' }, String(value)), h('div', { class: 'label' }, label));
@@ -50,16 +50,45 @@ export default async function overview(root) {
   try {
     const now = new Date();
     const r = await api.call('DescribeLiveDomainBpsData', { DomainName: play.map(d => d.DomainName).join(','),
-      StartTime: new Date(now - 10 * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z'), EndTime: now.toISOString().replace(/\.\d{3}Z$/, 'Z') });
+      StartTime: apiTime(new Date(now - 60 * 60_000)), EndTime: apiTime(now), Interval: '300' });
     const points = r.BpsDataPerInterval?.DataModule || [];
     const last = points[points.length - 1];
-    stats.append(h('p', {}, last ? t('overview.egress', { mbps: (Number(last.BpsValue || 0) / 1e6).toFixed(2), time: last.TimeStamp })
+    stats.append(h('p', { 'data-latest': '' }, last ? t('overview.egress', { mbps: mbps(last.BpsValue), time: last.TimeStamp })
       : t('overview.noData')));
+    if (points.length > 1) stats.append(chart(points));
   } catch (e) {
     if (e.code === 'InvalidAction.NotFound') stats.append(h('p', { class: 'note' }, t('overview.statsPending')));
     else { const l = errorLine(); showError(l, e); stats.append(l); }
   }
   return stopRates;
+}
+
+function mbps(bps) { return (Number(bps || 0) / 1e6).toFixed(2); }
+
+const SVG = 'http://www.w3.org/2000/svg';
+function svg(tag, attrs, text) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  if (text !== undefined) el.textContent = text;
+  return el;
+}
+
+/** A line chart of bandwidth points ({TimeStamp, BpsValue}); drawn as SVG so no charting library is needed. */
+function chart(points) {
+  const w = 640, hgt = 160, pad = 28;
+  const values = points.map(p => Number(p.BpsValue || 0));
+  const peak = Math.max(...values);
+  const top = peak > 0 ? peak * 1.1 : 1;
+  const x = i => pad + (i * (w - 2 * pad)) / (points.length - 1);
+  const y = v => hgt - pad - (v / top) * (hgt - 2 * pad);
+  const root = svg('svg', { viewBox: `0 0 ${w} ${hgt}`, role: 'img', class: 'chart', 'data-chart': 'bps',
+    'aria-label': t('overview.chartTitle') + ', ' + t('overview.chartPeak', { mbps: mbps(peak) }) });
+  root.append(svg('line', { x1: pad, y1: hgt - pad, x2: w - pad, y2: hgt - pad, class: 'axis' }),
+    svg('polyline', { points: values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' '), class: 'series' }),
+    svg('text', { x: pad, y: 14, class: 'label' }, t('overview.chartPeak', { mbps: mbps(peak) })),
+    svg('text', { x: pad, y: hgt - 8, class: 'label' }, localTime(points[0].TimeStamp)),
+    svg('text', { x: w - pad, y: hgt - 8, class: 'label', 'text-anchor': 'end' }, localTime(points[points.length - 1].TimeStamp)));
+  return h('figure', {}, root, h('figcaption', { class: 'note' }, t('overview.chartTitle')));
 }
 
 /** The media counters of the node's Prometheus endpoint (same origin, the API port). */

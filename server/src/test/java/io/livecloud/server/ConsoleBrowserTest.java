@@ -112,6 +112,7 @@ class ConsoleBrowserTest {
         assertThat(page.locator("[data-card=domains] .value")).hasText("2"); // the demo pair
         // the node serves DescribeLiveDomainBpsData: the overview shows its latest point (zero: nothing played yet)
         assertThat(page.locator("[data-section=statistics]")).containsText(java.util.regex.Pattern.compile("0\\.00 Mbit/s at \\d{4}-"));
+        assertThat(page.locator("[data-chart=bps] polyline")).hasAttribute("points", java.util.regex.Pattern.compile("^[\\d.]+,[\\d.]+ [\\d.]+,"));
         screenshot(page, "02-overview.png");
 
         // --- domains: the API's validation message next to the field, then a push and a play domain
@@ -185,12 +186,41 @@ class ConsoleBrowserTest {
         assertThat(play.auth().enabled()).isTrue();
         screenshot(page, "05-domain-config.png");
 
+        // --- transcoding: a custom template with a bad name (the API's message under the field), then a good one and
+        // a standard one, both lazy so nothing is transcoded until a viewer asks
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Transcoding")).click();
+        page.getByLabel("Play domain").selectOption(PLAY);
+        // the page re-renders for the chosen domain: wait for that render before filling its forms
+        assertThat(page.locator("[data-section=bindings][data-domain='" + PLAY + "']")).containsText("No template is bound");
+        Locator custom = page.locator("[data-section=add-custom]");
+        Locator templateName = custom.getByLabel("Template name");
+        templateName.fill("bad name!");
+        custom.getByLabel("Start on the first viewer").check();
+        custom.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add custom template")).click();
+        assertThat(page.locator("#" + templateName.getAttribute("id") + "-error")).containsText("(InvalidTemplate.Malformed)");
+        templateName.fill("mobile-240");
+        custom.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add custom template")).click();
+        assertThat(page.locator("tr[data-template=mobile-240]")).containsText("auto × 240");
+        Locator standard = page.locator("[data-section=add-standard]");
+        standard.getByLabel("lld", new Locator.GetByLabelOptions().setExact(false)).check();
+        standard.getByLabel("Start on the first viewer").check();
+        standard.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Bind templates")).click();
+        assertThat(page.locator("tr[data-template=lld]")).containsText("on the first viewer");
+        assertThat(node.server.transcodes().list(PLAY, "live")).extracting(b -> b.templateName())
+                .containsExactlyInAnyOrder("mobile-240", "lld");
+        assertThat(page.locator("[data-section=jobs]")).containsText("No rendition of this domain is running");
+        screenshot(page, "05b-transcoding.png");
+        page.locator("tr[data-template=mobile-240] [data-action=unbind]").click();
+        page.locator("#confirm-ok").click();
+        assertThat(page.locator("tr[data-template=mobile-240]")).hasCount(0);
+        assertThat(node.server.transcodes().list(PLAY, "live")).extracting(b -> b.templateName()).containsExactly("lld");
+
         // --- address generator
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Address generator")).click();
         page.getByLabel("Play domain").selectOption(PLAY);
         assertThat(page.getByLabel("Associated push domain")).hasValue(PUSH);
         assertThat(page.locator("[data-section=generated]")).isEmpty();
-        assertThat(page.getByLabel("Transcode template").locator("..")).containsText("No templates");
+        assertThat(page.getByLabel("Transcode template").locator("option[value=lld]")).hasCount(1);
         page.getByLabel("StreamName").fill("cam1");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Generate URLs")).click();
         String pushUrl = page.locator("[data-url=push]").inputValue();
