@@ -39,6 +39,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.util.Optional;
 
 /** One LiveCloud node in one process: the media plane and the operator's API, wired from a {@link ServerConfig}. */
 public final class LiveCloudServer implements AutoCloseable {
@@ -145,6 +146,7 @@ public final class LiveCloudServer implements AutoCloseable {
                     notifier, logDownloads, openApi, new ConsoleSessions(accessKey::secretOf, clock));
             logDownloads.advertise(advertisedApi(config, api.localAddress().getPort()));
             api.metrics().bind(streams, stats);
+            api.metrics().bindProcessing(streamJobs, () -> self[0] == null ? Optional.empty() : self[0].supervisorIfMade());
             LiveCloudServer server = new LiveCloudServer(config, transport, hub, rtmp, http, hls, api, store, catalog,
                     addresses, firstStart);
             server.accessKey = accessKey;
@@ -251,6 +253,11 @@ public final class LiveCloudServer implements AutoCloseable {
 
     private static InetSocketAddress address(ServerConfig config, int port) {
         return new InetSocketAddress(config.bindAddress(), port);
+    }
+
+    /** The ffmpeg supervisor if a job has made it (metrics read it without starting ffmpeg). */
+    synchronized Optional<FfmpegSupervisor> supervisorIfMade() {
+        return Optional.ofNullable(supervisor);
     }
 
     /** The ffmpeg supervisor, made (and ffmpeg located) on first use. */

@@ -6,6 +6,8 @@ import io.livecloud.control.stream.StreamManager;
 import io.livecloud.media.Protocol;
 import io.livecloud.media.hub.MediaMetrics;
 import io.livecloud.media.hub.StreamHub;
+import io.livecloud.processing.FfmpegSupervisor;
+import io.livecloud.processing.StreamJobs;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -44,6 +46,7 @@ final class NodeMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final java.util.List<ScheduledFuture<?>> probes = new java.util.ArrayList<>();
+    private java.util.function.Supplier<java.util.Optional<FfmpegSupervisor>> supervisor;
 
     /**
      * @param hlsViewers HLS and LL-HLS viewers live now
@@ -106,6 +109,25 @@ final class NodeMetrics implements AutoCloseable {
         gauge("livecloud.publishers", "Publish sessions live now", StreamManager::publishers, streams);
         counter("livecloud.stats.events.dropped", "Session events the statistics dropped on a full queue", stats.droppedEvents);
         counter("livecloud.stats.writes.failed", "Statistics writes the store refused (kept and retried)", stats.failedWrites);
+    }
+
+    /**
+     * The ffmpeg jobs: per kind (transcode, record, snapshot) those not yet over, and the supervisor's totals. The
+     * supervisor is made on the first job, so until then its meters read 0 rather than starting it for a scrape.
+     */
+    void bindProcessing(StreamJobs jobs, java.util.function.Supplier<java.util.Optional<FfmpegSupervisor>> supervisor) {
+        this.supervisor = supervisor; // Micrometer holds function counters' objects weakly; this keeps the lambda
+        for (String kind : java.util.List.of("transcode", "record", "snapshot")) {
+            Gauge.builder("livecloud.ffmpeg.jobs", jobs, j -> j.jobs().stream().filter(x -> x.kind().equals(kind)).count())
+                    .description("ffmpeg jobs not yet over (running or waiting to restart), per kind").tag("kind", kind)
+                    .strongReference(true).register(registry);
+        }
+        FunctionCounter.builder("livecloud.ffmpeg.starts", supervisor, s -> s.get().map(FfmpegSupervisor::startedTotal).orElse(0L))
+                .description("ffmpeg jobs started").register(registry);
+        FunctionCounter.builder("livecloud.ffmpeg.restarts", supervisor, s -> s.get().map(FfmpegSupervisor::restartsTotal).orElse(0L))
+                .description("ffmpeg runs that ended while still wanted and were restarted").register(registry);
+        FunctionCounter.builder("livecloud.ffmpeg.starts.refused", jobs, StreamJobs::failedStartsTotal)
+                .description("ffmpeg jobs that could not start (the job limit ffmpeg.maxJobs, no ffmpeg)").register(registry);
     }
 
     /**

@@ -314,6 +314,13 @@ class TranscodeEndToEndTest {
             assertThat(refusedStarts).hasSize(2);
             assertThat(refusedStarts.get(0).path("StreamName").asText()).isEqualTo("cam2");
             assertThat(refusedStarts.get(0).path("Reason").asText()).contains("processing.maxJobs");
+
+            // and /metrics counts them for the operator's dashboards
+            String metrics = get(node.api("/metrics")).body();
+            assertThat(metrics).containsPattern("(?m)^livecloud_ffmpeg_jobs\\{kind=\"transcode\"} 1\\.0$")
+                    .containsPattern("(?m)^livecloud_ffmpeg_jobs\\{kind=\"record\"} 0\\.0$")
+                    .containsPattern("(?m)^livecloud_ffmpeg_starts_refused_total 2\\.0$")
+                    .containsPattern("(?m)^livecloud_ffmpeg_starts_total 1\\.0$");
         }
     }
 }
