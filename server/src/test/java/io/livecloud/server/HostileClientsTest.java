@@ -3,7 +3,8 @@ package io.livecloud.server;
 import io.livecloud.bench.HostileClients;
 import io.livecloud.media.hub.HubSettings;
 import io.livecloud.media.hub.MediaMetrics;
-import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +28,7 @@ class HostileClientsTest {
         byte[] flv = Files.readAllBytes(Fixtures.h264Aac(60));
         try (TestNode node = new TestNode(data, hub)) {
             MediaMetrics m = node.server.hub().metrics();
-            long directBefore = PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory();
+            long directBefore = ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric().usedDirectMemory();
             HostileClients.Report r = HostileClients.run(new HostileClients.Settings("127.0.0.1", node.server.rtmpPort(),
                     "live", "calm", flv, 3, 8, 32, 20, 20, 2000, 100, 50));
             System.out.print(r.table());
@@ -52,7 +53,7 @@ class HostileClientsTest {
             assertThat(m.idleConnectionsClosed.sum()).isGreaterThanOrEqualTo(2100);
             assertThat(m.publishersOverBudget.sum()).isEqualTo(1);
             // everything the hostile clients made the node hold is freed once they are gone
-            long directAfter = PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory();
+            long directAfter = ((ByteBufAllocatorMetricProvider) ByteBufAllocator.DEFAULT).metric().usedDirectMemory();
             assertThat(directAfter - directBefore).isLessThan(64L << 20);
         }
     }

@@ -51,6 +51,11 @@ final class FlvPlayer extends ChannelSubscriber {
 
     @Override
     public void onStart(boolean hasAudio, boolean hasVideo) {
+        HttpServerCodec codec = ctx.pipeline().get(HttpServerCodec.class);
+        if (ended || codec == null || !ctx.channel().isActive()) {
+            // the viewer left while it waited for the publisher: its close has taken the pipeline apart
+            return;
+        }
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
         head.headers().set(HttpHeaderNames.CONTENT_TYPE, "video/x-flv");
         head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
@@ -59,7 +64,7 @@ final class FlvPlayer extends ChannelSubscriber {
         HttpResponses.cors(head.headers());
         ctx.write(head);
         // from here on the body is framed by hand (see class comment)
-        ctx.pipeline().get(HttpServerCodec.class).removeOutboundHandler();
+        codec.removeOutboundHandler();
         ByteBufAllocator alloc = ctx.alloc();
         ctx.writeAndFlush(FlvFrameEncoding.chunk(alloc, FlvHeader.write(alloc, hasAudio, hasVideo)));
     }

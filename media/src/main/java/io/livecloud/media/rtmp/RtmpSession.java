@@ -61,6 +61,8 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
     private RtmpPlayer player;
     private LiveStream playing;
     private boolean closing;
+    /** The connection failed (logged once; every write queued behind the failure fails too). */
+    private boolean failed;
     private boolean connected;
     private String flashVer = "";
 
@@ -422,6 +424,10 @@ public final class RtmpSession extends SimpleChannelInboundHandler<RtmpMessage> 
         if (root instanceof java.nio.channels.ClosedChannelException) {
             return; // a write failed because we closed the channel ourselves: channelInactive ends the session
         }
+        if (failed) {
+            return; // the other writes of the same flush failing the same way: the connection is logged and closing
+        }
+        failed = true;
         String reason;
         if (root instanceof MediaProtocolException) {
             hub.metrics().protocolErrors.increment();
