@@ -36,7 +36,9 @@ public final class SnapshotArguments {
                 // a source that stalls longer than its grace period has ended; a read that never returns must not hang
                 "-rw_timeout", "15000000", "-skip_frame", "nokey", "-i", readUrl,
                 "-map", "0:v:0", "-an", "-sn", "-dn", "-vf", select, "-fps_mode", "vfr",
-                "-enc_time_base:v", "1:1000", "-c:v", "mjpeg", "-q:v", String.valueOf(QUALITY),
+                "-enc_time_base:v", "1:1000", "-c:v", "mjpeg",
+                // a fixed quantiser; not -q:v, with which this ffmpeg (8.1) holds the first picture back 4-5 s
+                "-qmin", String.valueOf(QUALITY), "-qmax", String.valueOf(QUALITY),
                 "-f", "image2", "-atomic_writing", "1", "-frame_pts", "1", pattern.toString());
     }
 }

@@ -55,8 +55,8 @@ public final class SnapshotPlanner implements StreamJobs.Planner, AutoCloseable 
     public static final String JOB_ID = "snapshot";
     private static final Pattern SHOT_FILE = Pattern.compile("run(\\d+)-(\\d+)\\.jpg");
     private static final long COLLECT_EVERY_MILLIS = 500;
-    /** A stream's collector state outlives its job this long, so a push that reconnects keeps its counters. */
-    private static final long LINGER_MILLIS = 10_000;
+    /** A stream's collector state outlives its job this long (covers the moment between plan and start). */
+    private static final long LINGER_MILLIS = 3_000;
     /** A JPEG still incomplete after this long (which atomic writing should rule out) is dropped. */
     private static final long INCOMPLETE_DROP_MILLIS = 10_000;
 
