@@ -112,9 +112,10 @@ class SnapshotEndToEndTest {
             Instant pushed = Instant.now().truncatedTo(ChronoUnit.SECONDS);
             Path fixture = Fixtures.h264Aac720p(15);
             Ffmpeg.Proc cam = ffmpeg.publish(fixture, node.rtmp("cam"));
-            Ffmpeg.Proc broken = ffmpeg.publish(fixture, "rtmp://127.0.0.1:" + server.rtmpPort() + "/broken/cam");
+            // another name: without app isolation a stream name is unique per domain
+            Ffmpeg.Proc broken = ffmpeg.publish(fixture, "rtmp://127.0.0.1:" + server.rtmpPort() + "/broken/bad");
             StreamKey source = new StreamKey(PUSH, "live", "cam");
-            StreamKey brokenSource = new StreamKey(PUSH, "broken", "cam");
+            StreamKey brokenSource = new StreamKey(PUSH, "broken", "bad");
             await().atMost(15, TimeUnit.SECONDS).until(() -> server.streamJobs().jobsOf(source).size() == 1
                     && server.streamJobs().jobsOf(brokenSource).size() == 1);
             FfmpegJob job = server.streamJobs().jobsOf(source).get(0).job();
@@ -218,7 +219,31 @@ class SnapshotEndToEndTest {
             // the broken app: its first shots were dropped and counted, the later ones stored once the store worked
             assertThat(broken.waitFor(10)).as(broken.stderr()).isZero();
             assertThat(server.snapshotting().failedTotal()).isBetween(2L, 3L);
-            assertThat(storage.stat("blocked/cam.jpg")).isPresent();
+            assertThat(storage.stat("blocked/bad.jpg")).isPresent();
+        }
+    }
+
+    @Test
+    void deletingTheConfigurationStopsTheJobOfALiveStream(@TempDir Path data) throws Exception {
+        try (TestNode node = new TestNode(data, HubSettings.defaults()); Ffmpeg ffmpeg = new Ffmpeg()) {
+            LiveCloudServer server = node.server;
+            send(node, config(PUSH, "*", 5, OVERWRITE, null));
+            ffmpeg.publish(Fixtures.h264Aac720p(15), node.rtmp("cam"));
+            StreamKey source = new StreamKey(PUSH, "live", "cam");
+            LocalObjectStore storage = new LocalObjectStore(StorageResolver.defaultLocalRoot(data));
+            await().atMost(15, TimeUnit.SECONDS).until(() -> storage.stat("live/cam.jpg").isPresent());
+            FfmpegJob job = server.streamJobs().jobsOf(source).get(0).job();
+
+            com.aliyuncs.live.model.v20161101.DeleteLiveAppSnapshotConfigRequest delete =
+                    new com.aliyuncs.live.model.v20161101.DeleteLiveAppSnapshotConfigRequest();
+            delete.setDomainName(PLAY);
+            delete.setAppName("*");
+            send(node, delete);
+            job.ended().get(5, TimeUnit.SECONDS);
+            assertThat(server.hub().find(source).publisher()).as("the stream itself goes on").isNotNull();
+            assertThat(server.streamJobs().jobsOf(source)).isEmpty();
+            assertThatThrownBy(() -> send(node, delete)).extracting(e -> ((ClientException) e).getErrCode())
+                    .isEqualTo("InvalidConfig.NotFound");
         }
     }
 
