@@ -220,6 +220,12 @@ class SnapshotEndToEndTest {
             assertThat(broken.waitFor(10)).as(broken.stderr()).isZero();
             assertThat(server.snapshotting().failedTotal()).isBetween(2L, 3L);
             assertThat(storage.stat("blocked/bad.jpg")).isPresent();
+            // both counters on /metrics: 3 shots x 2 names of live/cam plus what "broken" stored after its failures
+            String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(node.api("/metrics"))).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("livecloud_snapshots_stored_total " + (double) server.snapshotting().storedTotal())
+                    .contains("livecloud_snapshots_failed_total " + (double) server.snapshotting().failedTotal());
+            assertThat(server.snapshotting().storedTotal()).isGreaterThanOrEqualTo(3 * 2 + 1);
         }
     }
 
