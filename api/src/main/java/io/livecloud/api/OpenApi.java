@@ -111,6 +111,12 @@ public final class OpenApi {
         return this;
     }
 
+    /** Serves the snapshot actions too; call before the API port takes requests. */
+    public OpenApi withSnapshots(io.livecloud.control.snapshot.SnapshotCatalog snapshots) {
+        actions.register(table -> SnapshotActions.register(table, snapshots));
+        return this;
+    }
+
     /** The actions served, in a stable order. */
     public List<String> actionNames() {
         return List.copyOf(actions.names());

@@ -29,7 +29,11 @@ import io.livecloud.processing.FfmpegSupervisor;
 import io.livecloud.processing.FfmpegUnavailableException;
 import io.livecloud.processing.LocalEndpoints;
 import io.livecloud.processing.StreamJobs;
+import io.livecloud.processing.snapshot.SnapshotPlanner;
+import io.livecloud.processing.storage.LocalObjectStore;
+import io.livecloud.processing.storage.StorageResolver;
 import io.livecloud.processing.transcode.TranscodePlanner;
+import io.livecloud.control.snapshot.SnapshotCatalog;
 import io.livecloud.control.transcode.TranscodeCatalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,6 +72,9 @@ public final class LiveCloudServer implements AutoCloseable {
     private volatile TranscodePlanner transcoding;
     private FfmpegSupervisor supervisor; // guarded by this; made on the first job, so a node without processing never extracts ffmpeg
     private volatile TrafficStats stats;
+    private volatile StorageResolver storage;
+    private volatile SnapshotCatalog snapshots;
+    private volatile SnapshotPlanner snapshotting;
 
     private LiveCloudServer(ServerConfig config, Transport transport, StreamHub hub, RtmpServer rtmp,
                             MediaHttpServer http, HlsService hls, ApiHttpServer api, ControlStore store, DomainCatalog catalog,
@@ -100,10 +107,13 @@ public final class LiveCloudServer implements AutoCloseable {
         AdminAccessKey accessKey;
         StreamBlockList blocks;
         TranscodeCatalog transcodes;
+        StorageResolver storage = storageResolver(config.dataDir());
+        SnapshotCatalog snapshots;
         try {
             catalog = new DomainCatalog(store, config.control(), clock);
             blocks = new StreamBlockList(store, clock);
             transcodes = new TranscodeCatalog(store, catalog, clock);
+            snapshots = new SnapshotCatalog(store, catalog, clock, storage::resolve);
             firstStart = catalog.createDemoDomainsIfEmpty();
             accessKey = AdminAccessKey.load(store, config.dataDir(), System.getenv());
         } catch (RuntimeException e) {
@@ -142,6 +152,7 @@ public final class LiveCloudServer implements AutoCloseable {
                     accessKey::secretOf, clock, "livecloud");
             openApi.withStatistics(stats);
             openApi.withTranscoding(transcodes, new TranscodeJobsView(streamJobs));
+            openApi.withSnapshots(snapshots);
             ApiHttpServer api = new ApiHttpServer(transport, address(config, config.apiPort()), hub, http::hlsViewers,
                     notifier, logDownloads, openApi, new ConsoleSessions(accessKey::secretOf, clock));
             logDownloads.advertise(advertisedApi(config, api.localAddress().getPort()));
@@ -168,6 +179,12 @@ public final class LiveCloudServer implements AutoCloseable {
             streamJobs.register(server.transcoding);
             hub.setOnDemand(server.transcoding);
             hls.setAdaptive(new io.livecloud.processing.transcode.TranscodeVariants(transcodes));
+            server.storage = storage;
+            server.snapshots = snapshots;
+            server.snapshotting = new SnapshotPlanner(snapshots, streamJobs, server.localEndpoints, storage,
+                    config.dataDir().resolve("work").resolve("snapshot"), clock);
+            streamJobs.register(server.snapshotting);
+            server.registerSnapshotMeters();
             self[0] = server;
             server.stats = stats;
             log.info("LiveCloud listening ({}): rtmp {}  media-http {}  api {}  data {}", transport.name(),
@@ -208,6 +225,24 @@ public final class LiveCloudServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             return "localhost";
         }
+    }
+
+    /**
+     * Where recordings and snapshots go: the configuration's OssEndpoint/OssBucket resolved to a store. This node has
+     * no object storage configured, so everything goes to {@code <data-dir>/storage} and a bucket is refused.
+     */
+    private static StorageResolver storageResolver(java.nio.file.Path dataDir) {
+        return StorageResolver.localOnly(new LocalObjectStore(StorageResolver.defaultLocalRoot(dataDir)));
+    }
+
+    /** Snapshot counters on {@code /metrics}: objects stored, and puts or index writes that failed. */
+    private void registerSnapshotMeters() {
+        SnapshotPlanner planner = snapshotting;
+        io.micrometer.core.instrument.FunctionCounter.builder("livecloud.snapshots.stored", planner,
+                SnapshotPlanner::storedTotal).description("snapshot objects put into their store").register(meterRegistry());
+        io.micrometer.core.instrument.FunctionCounter.builder("livecloud.snapshots.failed", planner,
+                SnapshotPlanner::failedTotal).description("snapshots dropped: the put or the index write failed")
+                .register(meterRegistry());
     }
 
     /** The embedded H2 file under the data directory unless {@code db.url} names another database. */
@@ -285,6 +320,21 @@ public final class LiveCloudServer implements AutoCloseable {
     /** The transcode planner: renditions started with their source or on their first viewer. */
     public TranscodePlanner transcoding() {
         return transcoding;
+    }
+
+    /** Where recordings and snapshots are stored (OssEndpoint/OssBucket of a configuration to a store). */
+    public StorageResolver storage() {
+        return storage;
+    }
+
+    /** The snapshot configurations and the index of the snapshots taken. */
+    public SnapshotCatalog snapshots() {
+        return snapshots;
+    }
+
+    /** The snapshot planner: a JPEG job per live stream with a configuration, and the collector storing the shots. */
+    public SnapshotPlanner snapshotting() {
+        return snapshotting;
     }
 
     /** Where this node's ffmpeg jobs read and publish streams (the local RTMP port, with internal tokens). */
@@ -379,6 +429,9 @@ public final class LiveCloudServer implements AutoCloseable {
         streamJobs.close();
         if (transcoding != null) {
             transcoding.close();
+        }
+        if (snapshotting != null) {
+            snapshotting.close(); // shots still in the work directory are dropped (the next start empties it)
         }
         if (children != null) {
             children.close(); // SIGTERM first, while the media ports still run: recordings get their trailers

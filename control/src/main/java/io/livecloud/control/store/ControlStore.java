@@ -2,6 +2,8 @@ package io.livecloud.control.store;
 
 import io.livecloud.control.domain.Domain;
 import io.livecloud.control.domain.DomainMapping;
+import io.livecloud.control.snapshot.SnapshotConfig;
+import io.livecloud.control.snapshot.SnapshotShot;
 import io.livecloud.control.stream.BlockedStream;
 import io.livecloud.control.stats.StatsBucket;
 import io.livecloud.control.stream.PublishRecord;
@@ -81,6 +83,30 @@ public interface ControlStore extends AutoCloseable {
     void saveTranscodeBinding(TranscodeBinding binding);
 
     void deleteTranscodeBinding(String playDomain, String app, String template);
+
+    /** Every snapshot configuration. */
+    List<SnapshotConfig> snapshotConfigs();
+
+    /** Inserts the configuration, or replaces the one of the same domain and app. */
+    void saveSnapshotConfig(SnapshotConfig config);
+
+    void deleteSnapshotConfig(String domain, String app);
+
+    /** Indexes a stored snapshot, or replaces the row of the same stream, bucket and object (an overwrite). */
+    void saveSnapshot(SnapshotShot shot);
+
+    /**
+     * The snapshots of one stream taken in {@code [from, to)}, oldest first (newest first when {@code newestFirst}),
+     * at most {@code limit}.
+     */
+    List<SnapshotShot> snapshots(String domain, String app, String stream, Instant from, Instant to, int limit,
+                                 boolean newestFirst);
+
+    /** Keeps the newest {@code keep} rows of a stream and deletes the others; returns how many went. */
+    int trimSnapshots(String domain, String app, String stream, int keep);
+
+    /** Deletes the rows of snapshots taken before {@code cutoff}; returns how many. */
+    int deleteSnapshotsBefore(Instant cutoff);
 
     @Override
     void close();

@@ -8,6 +8,8 @@ import io.livecloud.control.domain.Domain;
 import io.livecloud.control.domain.DomainMapping;
 import io.livecloud.control.domain.DomainStatus;
 import io.livecloud.control.domain.DomainType;
+import io.livecloud.control.snapshot.SnapshotConfig;
+import io.livecloud.control.snapshot.SnapshotShot;
 import io.livecloud.control.stream.BlockedStream;
 import io.livecloud.control.stats.StatsBucket;
 import io.livecloud.control.stream.PublishRecord;
@@ -195,6 +197,7 @@ public final class JdbcControlStore implements ControlStore {
         inTransaction("delete domain " + name, c -> {
             update(c, "DELETE FROM domain_mappings WHERE push_domain = ? OR play_domain = ?", name, name);
             update(c, "DELETE FROM transcode_bindings WHERE play_domain = ?", name);
+            update(c, "DELETE FROM snapshot_configs WHERE push_domain = ?", name);
             update(c, "DELETE FROM domains WHERE name = ?", name);
             return null;
         });
@@ -527,6 +530,173 @@ public final class JdbcControlStore implements ControlStore {
         s.setString(7, b.app());
         s.setString(8, b.stream());
         s.setString(9, b.protocol());
+    }
+
+    private static final String SNAPSHOT_CONFIG_COLUMNS = "interval_seconds, oss_endpoint, oss_bucket, "
+            + "overwrite_object, sequence_object, created_ms, modified_ms, push_domain, app_name";
+    private static final String SNAPSHOT_COLUMNS = "oss_endpoint, is_overwrite, width, height, url, stream_ms, "
+            + "created_ms, push_domain, app_name, stream_name, oss_bucket, oss_object";
+
+    @Override
+    public List<SnapshotConfig> snapshotConfigs() {
+        return inTransaction("read the snapshot configurations", c -> {
+            List<SnapshotConfig> list = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT " + SNAPSHOT_CONFIG_COLUMNS + " FROM snapshot_configs");
+                 ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    list.add(new SnapshotConfig(r.getString(8), r.getString(9), r.getInt(1), r.getString(2),
+                            r.getString(3), r.getString(4), r.getString(5), Instant.ofEpochMilli(r.getLong(6)),
+                            Instant.ofEpochMilli(r.getLong(7))));
+                }
+            }
+            return List.copyOf(list);
+        });
+    }
+
+    @Override
+    public void saveSnapshotConfig(SnapshotConfig config) {
+        Objects.requireNonNull(config, "snapshot configuration");
+        inTransaction("save the snapshot configuration of " + config.domain() + "/" + config.app(), c -> {
+            try (PreparedStatement update = c.prepareStatement("UPDATE snapshot_configs SET interval_seconds = ?, "
+                    + "oss_endpoint = ?, oss_bucket = ?, overwrite_object = ?, sequence_object = ?, created_ms = ?, "
+                    + "modified_ms = ? WHERE push_domain = ? AND app_name = ?")) {
+                bindSnapshotConfig(update, config);
+                if (update.executeUpdate() > 0) {
+                    return null;
+                }
+            }
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO snapshot_configs ("
+                    + SNAPSHOT_CONFIG_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                bindSnapshotConfig(insert, config);
+                insert.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void deleteSnapshotConfig(String domain, String app) {
+        inTransaction("delete the snapshot configuration of " + domain + "/" + app, c -> {
+            update(c, "DELETE FROM snapshot_configs WHERE push_domain = ? AND app_name = ?",
+                    Objects.requireNonNull(domain), Objects.requireNonNull(app));
+            return null;
+        });
+    }
+
+    @Override
+    public void saveSnapshot(SnapshotShot shot) {
+        Objects.requireNonNull(shot, "snapshot");
+        inTransaction("index the snapshot " + shot.ossObject(), c -> {
+            try (PreparedStatement update = c.prepareStatement("UPDATE snapshot_shots SET oss_endpoint = ?, "
+                    + "is_overwrite = ?, width = ?, height = ?, url = ?, stream_ms = ?, created_ms = ? WHERE "
+                    + "push_domain = ? AND app_name = ? AND stream_name = ? AND oss_bucket = ? AND oss_object = ?")) {
+                bindSnapshot(update, shot);
+                if (update.executeUpdate() > 0) {
+                    return null;
+                }
+            }
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO snapshot_shots (" + SNAPSHOT_COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                bindSnapshot(insert, shot);
+                insert.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<SnapshotShot> snapshots(String domain, String app, String stream, Instant from, Instant to, int limit,
+                                        boolean newestFirst) {
+        String order = newestFirst ? "DESC" : "ASC";
+        return inTransaction("read the snapshots of " + domain + "/" + app + "/" + stream, c -> {
+            List<SnapshotShot> list = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT " + SNAPSHOT_COLUMNS + " FROM snapshot_shots WHERE "
+                    + "push_domain = ? AND app_name = ? AND stream_name = ? AND created_ms >= ? AND created_ms < ? "
+                    + "ORDER BY created_ms " + order + ", oss_object " + order + " FETCH FIRST ? ROWS ONLY")) {
+                s.setString(1, domain);
+                s.setString(2, app);
+                s.setString(3, stream);
+                s.setLong(4, from.toEpochMilli());
+                s.setLong(5, to.toEpochMilli());
+                s.setInt(6, limit);
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        list.add(new SnapshotShot(r.getString(8), r.getString(9), r.getString(10), r.getString(1),
+                                r.getString(11), r.getString(12), r.getBoolean(2), r.getInt(3), r.getInt(4),
+                                r.getString(5), r.getLong(6), Instant.ofEpochMilli(r.getLong(7))));
+                    }
+                }
+            }
+            return List.copyOf(list);
+        });
+    }
+
+    @Override
+    public int trimSnapshots(String domain, String app, String stream, int keep) {
+        return inTransaction("trim the snapshots of " + domain + "/" + app + "/" + stream, c -> {
+            long cutoff;
+            // the created time of the newest row past the ones kept: it and everything older go
+            try (PreparedStatement s = c.prepareStatement("SELECT created_ms FROM snapshot_shots WHERE push_domain = ? "
+                    + "AND app_name = ? AND stream_name = ? ORDER BY created_ms DESC OFFSET ? ROWS FETCH FIRST 1 ROWS ONLY")) {
+                s.setString(1, domain);
+                s.setString(2, app);
+                s.setString(3, stream);
+                s.setInt(4, keep);
+                try (ResultSet r = s.executeQuery()) {
+                    if (!r.next()) {
+                        return 0;
+                    }
+                    cutoff = r.getLong(1);
+                }
+            }
+            try (PreparedStatement d = c.prepareStatement("DELETE FROM snapshot_shots WHERE push_domain = ? "
+                    + "AND app_name = ? AND stream_name = ? AND created_ms <= ?")) {
+                d.setString(1, domain);
+                d.setString(2, app);
+                d.setString(3, stream);
+                d.setLong(4, cutoff);
+                return d.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public int deleteSnapshotsBefore(Instant cutoff) {
+        return inTransaction("prune the snapshot index", c -> {
+            try (PreparedStatement s = c.prepareStatement("DELETE FROM snapshot_shots WHERE created_ms < ?")) {
+                s.setLong(1, cutoff.toEpochMilli());
+                return s.executeUpdate();
+            }
+        });
+    }
+
+    /** In {@link #SNAPSHOT_CONFIG_COLUMNS} order, the key last: the same binding serves the insert and the update. */
+    private static void bindSnapshotConfig(PreparedStatement s, SnapshotConfig c) throws SQLException {
+        s.setInt(1, c.intervalSeconds());
+        s.setString(2, c.ossEndpoint());
+        s.setString(3, c.ossBucket());
+        s.setString(4, c.overwriteObject());
+        s.setString(5, c.sequenceObject());
+        s.setLong(6, c.created().toEpochMilli());
+        s.setLong(7, c.modified().toEpochMilli());
+        s.setString(8, c.domain());
+        s.setString(9, c.app());
+    }
+
+    /** In {@link #SNAPSHOT_COLUMNS} order, the key last. */
+    private static void bindSnapshot(PreparedStatement s, SnapshotShot h) throws SQLException {
+        s.setString(1, h.ossEndpoint());
+        s.setBoolean(2, h.overwrite());
+        s.setInt(3, h.width());
+        s.setInt(4, h.height());
+        s.setString(5, h.url());
+        s.setLong(6, h.streamMillis());
+        s.setLong(7, h.created().toEpochMilli());
+        s.setString(8, h.domain());
+        s.setString(9, h.app());
+        s.setString(10, h.stream());
+        s.setString(11, h.ossBucket());
+        s.setString(12, h.ossObject());
     }
 
     @Override

@@ -6,6 +6,8 @@ import io.livecloud.control.domain.Domain;
 import io.livecloud.control.domain.DomainMapping;
 import io.livecloud.control.domain.DomainStatus;
 import io.livecloud.control.domain.DomainType;
+import io.livecloud.control.snapshot.SnapshotConfig;
+import io.livecloud.control.snapshot.SnapshotShot;
 import io.livecloud.control.stats.StatsBucket;
 import io.livecloud.control.stream.BlockedStream;
 import io.livecloud.control.stream.PublishRecord;
@@ -460,5 +462,72 @@ abstract class ControlStoreContract {
         assertThat(store.transcodeBindings()).containsExactlyInAnyOrder(custom, elsewhere);
         store.deleteDomain("play.example.com");
         assertThat(store.transcodeBindings()).containsExactly(elsewhere);
+    }
+
+    @Test
+    void snapshotConfigsAreReplacedSurviveARestartAndGoWithTheirDomain() {
+        store.saveDomain(domain("push.example.com", DomainType.PUSH, T0));
+        store.saveDomain(domain("other.example.com", DomainType.PUSH, T0));
+        SnapshotConfig live = new SnapshotConfig("push.example.com", "live", 5, "", "", "{AppName}/{StreamName}.jpg",
+                "", T0.plusSeconds(1), T0.plusSeconds(1));
+        SnapshotConfig any = new SnapshotConfig("push.example.com", "*", 3600, "oss-cn-shanghai.aliyuncs.com", "shots",
+                "", "snapshot/{AppName}/{StreamName}/{UnixTimestamp}.jpg", T0.plusSeconds(2), T0.plusSeconds(2));
+        SnapshotConfig elsewhere = new SnapshotConfig("other.example.com", "live", 60, "", "", "a.jpg", "b/{UnixTimestamp}.jpg",
+                T0.plusSeconds(3), T0.plusSeconds(3));
+        store.saveSnapshotConfig(live);
+        store.saveSnapshotConfig(any);
+        store.saveSnapshotConfig(elsewhere);
+        SnapshotConfig changed = new SnapshotConfig("push.example.com", "live", 10, "", "", "", "s/{UnixTimestamp}.jpg",
+                live.created(), T0.plusSeconds(9));
+        store.saveSnapshotConfig(changed);
+        assertThatThrownBy(() -> store.saveSnapshotConfig(new SnapshotConfig("nowhere.example.com", "live", 5, "", "",
+                "a.jpg", "", T0, T0))).as("a configuration of a domain not stored").isInstanceOf(IllegalArgumentException.class);
+        store.close();
+        store = reopen();
+        assertThat(store.snapshotConfigs()).containsExactlyInAnyOrder(changed, any, elsewhere);
+
+        store.deleteSnapshotConfig("push.example.com", "*");
+        assertThat(store.snapshotConfigs()).containsExactlyInAnyOrder(changed, elsewhere);
+        store.deleteDomain("push.example.com");
+        assertThat(store.snapshotConfigs()).containsExactly(elsewhere);
+    }
+
+    private static SnapshotShot shot(String stream, String object, boolean overwrite, Instant at) {
+        return new SnapshotShot("push.example.com", "live", stream, "", "", object, overwrite, 1280, 720,
+                "file:///data/storage/" + object, at.toEpochMilli() - T0.toEpochMilli(), at);
+    }
+
+    @Test
+    void snapshotsAreFoundByStreamAndTimeInEitherOrderOverwritesReplaceAndOldRowsGo() {
+        List<SnapshotShot> cam = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            SnapshotShot s = shot("cam", "snapshot/live/cam/" + (1000 + i * 5) + ".jpg", false, T0.plusSeconds(i * 5L));
+            cam.add(s);
+            store.saveSnapshot(s);
+        }
+        store.saveSnapshot(shot("other", "snapshot/live/other/1000.jpg", false, T0));
+        store.saveSnapshot(shot("cam", "live/cam.jpg", true, T0));
+        SnapshotShot overwritten = shot("cam", "live/cam.jpg", true, T0.plusSeconds(25));
+        store.saveSnapshot(overwritten);
+
+        List<SnapshotShot> all = store.snapshots("push.example.com", "live", "cam", T0, T0.plusSeconds(3600), 100, false);
+        assertThat(all).as("one row for the overwrite object, the newest").hasSize(7).contains(overwritten)
+                .filteredOn(SnapshotShot::overwrite).containsExactly(overwritten);
+        assertThat(all).extracting(SnapshotShot::created).isSorted();
+        assertThat(store.snapshots("push.example.com", "live", "cam", T0.plusSeconds(5), T0.plusSeconds(15), 100, false))
+                .as("[from, to)").containsExactly(cam.get(1), cam.get(2));
+        assertThat(store.snapshots("push.example.com", "live", "cam", T0, T0.plusSeconds(3600), 2, true))
+                .as("newest first, limited").extracting(SnapshotShot::created)
+                .containsExactly(T0.plusSeconds(25), T0.plusSeconds(25));
+
+        assertThat(store.trimSnapshots("push.example.com", "live", "cam", 3)).isEqualTo(4);
+        assertThat(store.snapshots("push.example.com", "live", "cam", T0, T0.plusSeconds(3600), 100, false))
+                .containsExactlyInAnyOrder(cam.get(4), cam.get(5), overwritten);
+        assertThat(store.trimSnapshots("push.example.com", "live", "cam", 3)).isZero();
+        assertThat(store.deleteSnapshotsBefore(T0.plusSeconds(1))).as("only the other stream's row is that old").isEqualTo(1);
+        store.close();
+        store = reopen();
+        assertThat(store.snapshots("push.example.com", "live", "cam", T0, T0.plusSeconds(3600), 100, false)).hasSize(3);
+        assertThat(store.snapshots("push.example.com", "live", "other", T0, T0.plusSeconds(3600), 100, false)).isEmpty();
     }
 }

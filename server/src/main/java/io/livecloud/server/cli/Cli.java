@@ -29,7 +29,7 @@ public final class Cli {
     public static final String DEFAULT_API = "http://127.0.0.1:8090";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> FLAGS = Set.of("--json", "--reveal", "--on", "--off", "--oneshot",
-            "--lazy");
+            "--lazy", "--desc");
     private static final Set<String> GLOBAL = Set.of("--api", "--data-dir", "--json");
 
     /** Usage lines for {@code livecloud help}. */
@@ -66,6 +66,14 @@ public final class Cli {
                        [--audio-rate HZ] [--audio-channels 1|2] [--lazy]
               transcode rm PLAY_DOMAIN APP TEMPLATE
               transcode jobs [--domain D]            renditions running (pid, restarts, speed) and refused starts
+              snapshot list DOMAIN [--app A]         snapshot configurations (a play domain means its push domain)
+              snapshot add DOMAIN APP --interval SECONDS [--overwrite NAME] [--sequence NAME]
+                       [--bucket B --endpoint E]     a JPEG every 5-3600 s; names use {AppName} {StreamName}
+                                                     {UnixTimestamp}, e.g. {AppName}/{StreamName}.jpg
+              snapshot update DOMAIN APP [--interval SECONDS] [--overwrite NAME] [--sequence NAME] ...
+              snapshot rm DOMAIN APP
+              snapshot shots DOMAIN APP STREAM [--from T] [--to T] [--limit N] [--desc]
+                                                     snapshots taken (default: the last hour)
             Their options:
               --api URL           the node's API (default http://127.0.0.1:8090)
               --data-dir DIR      where to find access-key.properties (default ./data), unless
@@ -158,7 +166,8 @@ public final class Cli {
         String sub = command.equals("urls") || command.equals("usage") ? "" : (pos.isEmpty() ? null : pos.remove(0));
         if (sub == null) {
             throw new IllegalArgumentException(command + " needs a subcommand, e.g. '" + command
-                    + (command.equals("domain") || command.equals("streams") || command.equals("transcode") ? " list'"
+                    + (command.equals("domain") || command.equals("streams") || command.equals("transcode")
+                    || command.equals("snapshot") ? " list'"
                     : command.equals("stats") ? " traffic DOMAIN'" : " show DOMAIN'"));
         }
         Args rest = new Args(pos, a.options());
@@ -190,6 +199,11 @@ public final class Cli {
                 case "transcode add-custom" -> new TranscodeCommands(this, rest).addCustom();
                 case "transcode rm", "transcode delete" -> new TranscodeCommands(this, rest).remove();
                 case "transcode jobs" -> new TranscodeCommands(this, rest).jobs();
+                case "snapshot list", "snapshot ls" -> new SnapshotCommands(this, rest).list();
+                case "snapshot add" -> new SnapshotCommands(this, rest).add();
+                case "snapshot update" -> new SnapshotCommands(this, rest).update();
+                case "snapshot rm", "snapshot delete" -> new SnapshotCommands(this, rest).remove();
+                case "snapshot shots" -> new SnapshotCommands(this, rest).shots();
                 default -> throw new IllegalArgumentException("unknown command: " + command + " " + sub);
             }
             return 0;
