@@ -4,7 +4,7 @@
 # and 20 slow players the node must cut. The node's RSS, threads, open files and direct buffers are sampled from
 # /proc and /metrics before, every minute, and after the clients left.
 #   bench/soak.sh [minutes] [publishers] [players] [slow]     default: 30 50 500 20
-# Needs: JDK 17+, Maven.
+# The node runs with JAVA_OPTS (default -Xmx512m, so its heap is bounded and the RSS says something). Needs: JDK 17+, Maven.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 minutes=${1:-30}; publishers=${2:-50}; players=${3:-500}; slow=${4:-20}
@@ -23,7 +23,7 @@ if [ ! -f "$fixture" ]; then
     -bufsize 400k -g 25 -pix_fmt yuv420p -c:a aac -b:a 64k -f flv "$fixture"
 fi
 ulimit -n 65536 || true
-java ${JAVA_OPTS:-} -cp "server/target/classes:$(cat server/target/runtime-classpath.txt)" io.livecloud.server.Main serve \
+java ${JAVA_OPTS:--Xmx512m} -cp "server/target/classes:$(cat server/target/runtime-classpath.txt)" io.livecloud.server.Main serve \
   --bind 127.0.0.1 --rtmp-port 19360 --http-port 18180 --api-port 18190 --data-dir "$work/data" > "$work/livecloud.log" 2>&1 &
 lc=$!; pids+=("$lc")
 sleep 4

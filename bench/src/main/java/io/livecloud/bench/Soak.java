@@ -312,7 +312,7 @@ public final class Soak {
     }
 
     /** A server process's footprint, from {@code /proc/<pid>} and optionally its Prometheus endpoint. */
-    public record Footprint(long rssKb, int threads, int openFiles, double directBufferBytes) {
+    public record Footprint(long rssKb, int threads, int openFiles, double directBufferBytes, double heapBytes) {
         static Footprint of(long pid, String metricsUrl) throws IOException, InterruptedException {
             String status = Files.readString(Path.of("/proc/" + pid + "/status"));
             int fds;
@@ -320,13 +320,18 @@ public final class Soak {
                 fds = (int) list.count();
             }
             double direct = -1;
+            double heap = -1;
             if (metricsUrl != null) {
                 String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(metricsUrl)).build(),
                         HttpResponse.BodyHandlers.ofString()).body();
                 Matcher m = Pattern.compile("(?m)^jvm_buffer_memory_used_bytes\\{id=\"direct\"} (\\S+)$").matcher(text);
                 direct = m.find() ? Double.parseDouble(m.group(1)) : -1;
+                Matcher h = Pattern.compile("(?m)^jvm_memory_used_bytes\\{area=\"heap\",id=\"[^\"]+\"} (\\S+)$").matcher(text);
+                while (h.find()) {
+                    heap = Math.max(0, heap) + Double.parseDouble(h.group(1));
+                }
             }
-            return new Footprint(field(status, "VmRSS"), (int) field(status, "Threads"), fds, direct);
+            return new Footprint(field(status, "VmRSS"), (int) field(status, "Threads"), fds, direct, heap);
         }
 
         private static long field(String status, String name) {
@@ -335,9 +340,12 @@ public final class Soak {
         }
 
         public String line(String when) {
-            return String.format(Locale.ROOT, "%-12s RSS %7.1f MB  threads %4d  open files %5d  direct buffers %s",
-                    when, rssKb / 1024.0, threads, openFiles,
-                    directBufferBytes < 0 ? "-" : String.format(Locale.ROOT, "%.1f MB", directBufferBytes / 1e6));
+            return String.format(Locale.ROOT, "%-12s RSS %7.1f MB  threads %4d  open files %5d  direct buffers %s  heap used %s",
+                    when, rssKb / 1024.0, threads, openFiles, mb(directBufferBytes), mb(heapBytes));
+        }
+
+        private static String mb(double bytes) {
+            return bytes < 0 ? "-" : String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
         }
     }
 
