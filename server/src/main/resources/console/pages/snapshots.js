@@ -166,8 +166,8 @@ function editForm(domain, c, reload, close) {
 }
 
 /**
- * Where a shot is, for a person: the local store answers file: URLs, which a page served over HTTP may not load, so
- * those are shown as the path on the node; only http(s) URLs would be loadable images.
+ * The path on the node of a shot in the local store (its Url is a file: URL, which a page served over HTTP may not
+ * load: the picture comes through the console's /console/api/picture instead), else null.
  */
 function filePath(url) {
   try {
@@ -198,17 +198,29 @@ function shots(domain) {
     h('p', { class: 'note' }, t('snapshots.shotsHint', { n: SHOTS_LIMIT })), form, result);
 }
 
+/** The picture of a local shot through the console (session cookie, same origin), or why it cannot be shown. */
+function picture(s, path) {
+  if (path === null || s.OssBucket) return h('span', { class: 'note' }, t('snapshots.notShown'));
+  const query = new URLSearchParams({ OssEndpoint: s.OssEndpoint || '', OssBucket: '', OssObject: s.OssObject });
+  const img = h('img', { class: 'shot', src: '/console/api/picture?' + query, alt: t('snapshots.pictureOf', { object: s.OssObject }),
+    width: 160, loading: 'lazy' });
+  // a sequence object deleted from the store since: say so instead of a broken image
+  img.addEventListener('error', () => img.replaceWith(h('span', { class: 'note' }, t('snapshots.pictureGone'))), { once: true });
+  return img;
+}
+
 function shotList(name, r) {
   const list = r.LiveStreamSnapshotInfoList?.StreamSnapshotInfo || [];
   if (!list.length) return [h('p', { class: 'note' }, t('snapshots.noShots', { stream: name }))];
   const out = [];
   if (list.some(s => filePath(s.Url) !== null)) out.push(h('p', { class: 'note', 'data-note': 'local-files' }, t('snapshots.localFiles')));
   out.push(h('table', { 'aria-label': t('snapshots.shotsOf', { stream: name }) },
-    h('thead', {}, h('tr', {}, ['time', 'size', 'kind', 'object', 'where']
+    h('thead', {}, h('tr', {}, ['picture', 'time', 'size', 'kind', 'object', 'where']
       .map(c => h('th', { scope: 'col' }, t('snapshots.shotCol.' + c))))),
     h('tbody', {}, list.map(s => {
       const path = filePath(s.Url);
       return h('tr', { 'data-shot': s.OssObject },
+        h('td', {}, picture(s, path)),
         h('td', {}, localTime(s.CreateTime)),
         h('td', {}, s.Width + '×' + s.Height),
         h('td', {}, s.IsOverlay ? t('snapshots.overwritten') : t('snapshots.sequenced')),
