@@ -42,11 +42,15 @@ export default async function snapshots(root) {
   const body = h('div');
   root.append(h('section', {}, h('div', { class: 'form' }, ...domain.row)), body);
 
+  let latest = 0;
   async function load() {
+    const mine = ++latest;
     sessionStorage.setItem('livecloud.snapshots.domain', domain.control.value);
     const d = domain.control.value;
     const editor = h('div');
-    body.replaceChildren(await configs(d, load, editor), editor, addForm(d, load), shots(d));
+    const list = await configs(d, load, editor);
+    // a domain chosen while this one loaded renders itself: a slower, older answer must not replace it
+    if (mine === latest) body.replaceChildren(list, editor, addForm(d, load), shots(d));
   }
   domain.control.addEventListener('change', () => run(null, domain.error, load));
   await load();

@@ -343,7 +343,7 @@ class ConsoleBrowserTest {
         // --- Chinese, persisted across a reload (the session survives it too)
         page.getByLabel("Language").selectOption("zh-CN");
         assertThat(page.locator("html")).hasAttribute("lang", "zh-CN");
-        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("截图"))).isVisible();
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("截图").setExact(true))).isVisible();
         assertThat(page.locator("[data-section=configs] tr[data-app=live]")).containsText("每 5 秒");
         page.reload();
         assertThat(page.locator("nav")).containsText("域名管理");
