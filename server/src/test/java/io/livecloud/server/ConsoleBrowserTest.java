@@ -339,12 +339,20 @@ class ConsoleBrowserTest {
                 ? l.stream().map(String::valueOf).toList() : List.of();
         assertThat(listed).isEqualTo(indexed);
         screenshot(page, "09b-snapshots-shots.png");
+        // delete asks first: cancel keeps the configuration, OK removes it (the shots stay listed: they are the user's)
+        page.locator("[data-section=configs] tr[data-app=live] [data-action=delete]").click();
+        page.keyboard().press("Escape");
+        assertThat(node.server.snapshots().list(PUSH, null)).hasSize(1);
+        page.locator("[data-section=configs] tr[data-app=live] [data-action=delete]").click();
+        page.locator("#confirm-ok").click();
+        assertThat(page.locator("[data-section=configs]")).containsText("No app of this domain");
+        assertThat(node.server.snapshots().list(PUSH, null)).isEmpty();
 
         // --- Chinese, persisted across a reload (the session survives it too)
         page.getByLabel("Language").selectOption("zh-CN");
         assertThat(page.locator("html")).hasAttribute("lang", "zh-CN");
         assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("截图").setExact(true))).isVisible();
-        assertThat(page.locator("[data-section=configs] tr[data-app=live]")).containsText("每 5 秒");
+        assertThat(page.locator("[data-section=configs]")).containsText("该域名下没有应用配置截图");
         page.reload();
         assertThat(page.locator("nav")).containsText("域名管理");
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("域名管理")).click();

@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The console over plain HTTP, against a whole node: its files and their headers, and the session rules — no cookie
  * → 401, a missing or wrong CSRF token → 403, a cross-origin request → 403, sign-out ends the session, the cookie's
- * flags — and that console calls reach the same OpenAPI (same errors) while {@code /?Action=…} stays the signed API.
+ * flags — and that console calls reach the same OpenAPI (same errors) while {@code /?Action=…} stays the signed API;
+ * the snapshot pictures of the local store go to the session only and never from outside the store.
  */
 class ConsoleHttpTest {
     @TempDir
