@@ -8,6 +8,7 @@ import domainConfig from './pages/domain.js';
 import urls from './pages/urls.js';
 import streams from './pages/streams.js';
 import transcode from './pages/transcode.js';
+import snapshots from './pages/snapshots.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -24,6 +25,7 @@ const routes = [
   { path: 'urls', nav: 'nav.urls', page: urls },
   { path: 'streams', nav: 'nav.streams', page: streams },
   { path: 'transcode', nav: 'nav.transcode', page: transcode },
+  { path: 'snapshots', nav: 'nav.snapshots', page: snapshots },
 ];
 
 function currentRoute() {

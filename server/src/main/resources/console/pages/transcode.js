@@ -25,10 +25,14 @@ export default async function transcode(root) {
   const body = h('div');
   root.append(h('section', {}, h('div', { class: 'form' }, ...domain.row)), body);
 
+  let latest = 0;
   async function load() {
+    const mine = ++latest;
     sessionStorage.setItem('livecloud.transcode.domain', domain.control.value);
     const d = domain.control.value;
-    body.replaceChildren(await bindings(d, load), standardForm(d, load), customForm(d, load), await jobs(d));
+    const parts = [await bindings(d, load), standardForm(d, load), customForm(d, load), await jobs(d)];
+    // a domain chosen while this one loaded renders itself: a slower, older answer must not replace it
+    if (mine === latest) body.replaceChildren(...parts);
   }
   domain.control.addEventListener('change', () => run(null, domain.error, load));
   await load();

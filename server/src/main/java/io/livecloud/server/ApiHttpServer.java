@@ -4,6 +4,7 @@ import io.livecloud.api.OpenApi;
 import io.livecloud.media.Transport;
 import io.livecloud.control.notify.CallbackNotifier;
 import io.livecloud.media.hub.StreamHub;
+import io.livecloud.processing.storage.StorageResolver;
 
 import java.util.function.IntSupplier;
 import io.netty.buffer.Unpooled;
@@ -62,11 +63,15 @@ final class ApiHttpServer implements AutoCloseable {
         this(transport, bind, hub, hlsViewers, notifier, logs, openApi, API_THREADS, API_QUEUE);
     }
 
-    /** With the web console at {@code /} and {@code /console/…}, signed in through {@code consoleSessions}. */
+    /**
+     * With the web console at {@code /} and {@code /console/…}, signed in through {@code consoleSessions}, showing
+     * the snapshot pictures of {@code storage}'s local store.
+     */
     ApiHttpServer(Transport transport, InetSocketAddress bind, StreamHub hub, IntSupplier hlsViewers,
-                  CallbackNotifier notifier, LogDownloads logs, OpenApi openApi, ConsoleSessions consoleSessions) {
+                  CallbackNotifier notifier, LogDownloads logs, OpenApi openApi, ConsoleSessions consoleSessions,
+                  StorageResolver storage) {
         this(transport, bind, hub, hlsViewers, notifier, logs, openApi, API_THREADS, API_QUEUE,
-                new ConsoleHttp(openApi, consoleSessions));
+                new ConsoleHttp(openApi, consoleSessions, storage));
     }
 
     /** @param notifier publish callbacks, for their counters; null on a node without them */

@@ -4,15 +4,23 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.livecloud.api.OpenApi;
+import io.livecloud.processing.storage.LocalObjectStore;
+import io.livecloud.processing.storage.ObjectStore;
+import io.livecloud.processing.storage.StorageResolver;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -35,7 +43,10 @@ import java.util.regex.Pattern;
  *       ({@code HttpOnly; SameSite=Strict; Path=/}) and, in the body, the CSRF token the page keeps in memory;</li>
  *   <li>{@code GET /console/api/session} → the CSRF token again for a page reloaded with a live cookie, else 401;</li>
  *   <li>{@code POST /console/api} and {@code POST /console/api/signout} need the cookie (401 without a live
- *       session) and the {@code X-CSRF-Token} header (403 when missing or wrong).</li>
+ *       session) and the {@code X-CSRF-Token} header (403 when missing or wrong);</li>
+ *   <li>{@code GET /console/api/picture?OssEndpoint=…&OssBucket=…&OssObject=….jpg} → a JPEG of the node's local
+ *       object store (a snapshot, whose {@code file:} URL a page cannot load), for the cookie's session only; the
+ *       name is checked like every object name and must stay inside the store's directory (links included).</li>
  * </ul>
  * Every POST from a browser must also be same-origin: an {@code Origin} other than this host, or a
  * {@code Sec-Fetch-Site} other than {@code same-origin}, is refused (403) before anything else, sign-in included.
@@ -44,6 +55,10 @@ final class ConsoleHttp {
     static final String COOKIE = "livecloud_console";
     static final String CSRF_HEADER = "X-CSRF-Token";
     static final String API_PATH = "/console/api";
+    static final String PICTURE_PATH = API_PATH + "/picture";
+    /** Far above a snapshot's JPEG (a 4K one is about 1 MiB): nothing larger is read into memory. */
+    static final long MAX_PICTURE_BYTES = 16L << 20;
+    private static final Logger log = LoggerFactory.getLogger(ConsoleHttp.class);
     /**
      * Scripts, styles and workers only from this origin (hls.js starts its worker from a blob URL, MSE plays from
      * blob URLs); media requests go to the media port and the play domains, which are other origins.
@@ -60,11 +75,14 @@ final class ConsoleHttp {
 
     private final OpenApi openApi;
     private final ConsoleSessions sessions;
+    private final StorageResolver storage;
     private final Map<String, Optional<Asset>> assets = new ConcurrentHashMap<>();
 
-    ConsoleHttp(OpenApi openApi, ConsoleSessions sessions) {
+    /** @param storage where snapshot configurations store their pictures; null serves none */
+    ConsoleHttp(OpenApi openApi, ConsoleSessions sessions, StorageResolver storage) {
         this.openApi = openApi;
         this.sessions = sessions;
+        this.storage = storage;
     }
 
     /** What a request to the console is, before it is answered. */
@@ -115,6 +133,9 @@ final class ConsoleHttp {
                 boolean https = "https".equalsIgnoreCase(r.headers().get("X-Forwarded-Proto"));
                 return signedIn(s, COOKIE + "=" + s.id + "; Path=/; HttpOnly; SameSite=Strict" + (https ? "; Secure" : ""));
             }
+            case PICTURE_PATH -> {
+                return checkPicture(r); // null when it may be read, on the API threads (a file read blocks)
+            }
             case API_PATH + "/signout", API_PATH -> {
                 if (!post) {
                     return error(405, "UnsupportedHTTPMethod", "use POST");
@@ -138,9 +159,75 @@ final class ConsoleHttp {
 
     /** A console API call, whose session and CSRF token {@link #answerLocally} accepted. Blocks (JDBC). */
     ApiHttpServer.Reply callApi(Request r) {
+        if (r.path().equals(PICTURE_PATH)) {
+            return picture(r);
+        }
         OpenApi.Response res = openApi.handleAuthenticated(r.params(), r.clientIp());
         return new ApiHttpServer.Reply(res.status(), res.contentType(), res.body().getBytes(StandardCharsets.UTF_8),
                 securityHeaders(Map.of("Cache-Control", "no-store")));
+    }
+
+    /**
+     * The memory-only checks of a picture request, or null when it passes: a GET from this console's own pages (an
+     * {@code <img>} sends {@code Sec-Fetch-Site: same-origin}; the cookie is {@code SameSite=Strict} anyway) with a
+     * live session and a valid {@code .jpg} object name. No CSRF token: it changes nothing, and an image cannot send it.
+     */
+    private ApiHttpServer.Reply checkPicture(Request r) {
+        if (!r.method().equals("GET")) {
+            return error(405, "UnsupportedHTTPMethod", "use GET");
+        }
+        String crossOrigin = crossOrigin(r.headers());
+        if (crossOrigin != null) {
+            return error(403, "ConsoleRequest.CrossOrigin", crossOrigin);
+        }
+        if (sessions.find(cookie(r.headers())).isEmpty()) {
+            return error(401, "ConsoleSession.Missing", "Not signed in, or the session has expired: sign in again.");
+        }
+        String key = r.params().get("OssObject");
+        try {
+            ObjectStore.checkKey(key);
+        } catch (IllegalArgumentException e) {
+            return error(400, "InvalidOssObject.Malformed", e.getMessage());
+        }
+        if (!key.endsWith(".jpg")) {
+            return error(400, "InvalidOssObject.Malformed", "only snapshot pictures (.jpg) are served: " + key);
+        }
+        if (storage == null) {
+            return error(404, "InvalidOssObject.NotFound", "this console serves no pictures");
+        }
+        return null;
+    }
+
+    /** A picture {@link #checkPicture} let through, read from the local store. Blocks (a file read). */
+    private ApiHttpServer.Reply picture(Request r) {
+        String key = r.params().get("OssObject");
+        LocalObjectStore local;
+        try {
+            if (!(storage.resolve(r.params().get("OssEndpoint"), r.params().get("OssBucket"))
+                    instanceof LocalObjectStore l)) {
+                return error(404, "InvalidOssObject.NotLocal", "the object is in object storage: open its Url");
+            }
+            local = l;
+        } catch (IllegalArgumentException e) {
+            return error(404, "InvalidOssBucket.Unavailable", e.getMessage());
+        }
+        try {
+            // a link inside the store must not lead out of it: compare where the file really is
+            Path file = local.fileOf(key).toRealPath();
+            if (!file.startsWith(local.root().toRealPath()) || !Files.isRegularFile(file)) {
+                return error(404, "InvalidOssObject.NotFound", "no picture " + key + " in the local store");
+            }
+            if (Files.size(file) > MAX_PICTURE_BYTES) {
+                return error(413, "InvalidOssObject.TooLarge", key + " is larger than a snapshot picture can be");
+            }
+            return new ApiHttpServer.Reply(200, "image/jpeg", Files.readAllBytes(file),
+                    securityHeaders(Map.of("Cache-Control", "private, no-cache")));
+        } catch (NoSuchFileException e) {
+            return error(404, "InvalidOssObject.NotFound", "no picture " + key + " in the local store");
+        } catch (IOException e) {
+            log.warn("console: cannot read picture {} of the local store: {}", key, e.toString());
+            return error(500, "InternalError", "cannot read " + key + ": " + e.getMessage());
+        }
     }
 
     /** The session of a change (a POST that needs one), or the refusal as a Reply. */

@@ -154,7 +154,7 @@ public final class LiveCloudServer implements AutoCloseable {
             openApi.withTranscoding(transcodes, new TranscodeJobsView(streamJobs));
             openApi.withSnapshots(snapshots);
             ApiHttpServer api = new ApiHttpServer(transport, address(config, config.apiPort()), hub, http::hlsViewers,
-                    notifier, logDownloads, openApi, new ConsoleSessions(accessKey::secretOf, clock));
+                    notifier, logDownloads, openApi, new ConsoleSessions(accessKey::secretOf, clock), storage);
             logDownloads.advertise(advertisedApi(config, api.localAddress().getPort()));
             api.metrics().bind(streams, stats);
             api.metrics().bindProcessing(streamJobs, () -> self[0] == null ? Optional.empty() : self[0].supervisorIfMade());

@@ -29,7 +29,8 @@ import static org.awaitility.Awaitility.await;
  * it (URL auth on): sign in with the admin AccessKey; add a push and a play domain (and see the API's validation error
  * for {@code *.bad.example} next to the field); associate them; change the play domain's auth key; generate URLs; push
  * with ffmpeg to the push URL the page shows; see the stream online and its FLV and HLS previews playing
- * ({@code currentTime} advancing); forbid it and see ffmpeg cut; switch to Chinese; sign out. A screenshot of each page
+ * ({@code currentTime} advancing); add a snapshot configuration (its validation error under the field, an edit) and
+ * see the shots of the push listed; forbid it and see ffmpeg cut; switch to Chinese; sign out. A screenshot of each page
  * goes to {@code target/console-screenshots/}.
  *
  * <p>The new domains are {@code *.console.example}: Chromium maps them to 127.0.0.1 ({@code --host-resolver-rules},
@@ -215,6 +216,38 @@ class ConsoleBrowserTest {
         assertThat(page.locator("tr[data-template=mobile-240]")).hasCount(0);
         assertThat(node.server.transcodes().list(PLAY, "live")).extracting(b -> b.templateName()).containsExactly("lld");
 
+        // --- snapshots: an interval below 5 s (the API's message under the field), then a configuration for app live
+        // of the play domain (kept under its push domain), every 5 s, so the push below is snapshotted
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Snapshots")).click();
+        page.getByLabel("Domain", new Page.GetByLabelOptions().setExact(true)).selectOption(PLAY);
+        assertThat(page.locator("[data-section=configs][data-domain='" + PLAY + "']")).containsText("No app of this domain");
+        Locator addSnapshot = page.locator("[data-section=add-config]");
+        Locator interval = addSnapshot.getByLabel("Interval (seconds)");
+        interval.fill("2");
+        addSnapshot.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add configuration")).click();
+        assertThat(page.locator("#" + interval.getAttribute("id") + "-error")).hasText("Specified parameter TimeInterval "
+                + "is not valid: TimeInterval must be an integer from 5 to 3600, got: 2 (InvalidTimeInterval.Malformed)");
+        assertThat(node.server.snapshots().list(PLAY, null)).isEmpty();
+        interval.fill("5");
+        addSnapshot.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Add configuration")).click();
+        Locator snapshotRow = page.locator("[data-section=configs] tr[data-app=live]");
+        assertThat(snapshotRow).containsText("every 5 s");
+        assertThat(snapshotRow).containsText("{AppName}/{StreamName}.jpg"); // both names empty: the defaults shown
+        assertThat(snapshotRow).containsText("snapshot/{AppName}/{StreamName}/{UnixTimestamp}.jpg");
+        assertThat(node.server.snapshots().list(PUSH, "live")).singleElement()
+                .satisfies(c -> assertThat(c.intervalSeconds()).isEqualTo(5));
+        // an edit: the overwritten picture moves under latest/ (checked on disk once the push has run)
+        snapshotRow.locator("[data-action=edit]").click();
+        Locator editSnapshot = page.locator("[data-section=edit-config][data-app=live]");
+        assertThat(editSnapshot.getByLabel("Interval (seconds)")).hasValue("5");
+        editSnapshot.getByLabel("Overwritten object").fill("latest/{AppName}/{StreamName}.jpg");
+        editSnapshot.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Save configuration")).click();
+        assertThat(snapshotRow).containsText("latest/{AppName}/{StreamName}.jpg");
+        assertThat(editSnapshot).hasCount(0);
+        assertThat(node.server.snapshots().list(PUSH, "live").get(0).overwriteObject())
+                .isEqualTo("latest/{AppName}/{StreamName}.jpg");
+        screenshot(page, "05c-snapshots.png");
+
         // --- address generator
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Address generator")).click();
         page.getByLabel("Play domain").selectOption(PLAY);
@@ -279,10 +312,47 @@ class ConsoleBrowserTest {
         assertThat(page.locator("[data-section=blocked]")).containsText("No stream is forbidden");
         assertThat(node.server.streams().blocked(PUSH)).isEmpty();
 
+        // --- snapshots of the push that ran (about 5 s apart, at the source's 640×360): newest first, each a file of
+        // the node's local store, shown through the console
+        page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Snapshots")).click();
+        Locator shotsForm = page.locator("[data-section=latest-shots]");
+        shotsForm.getByLabel("StreamName").fill("cam1");
+        shotsForm.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Show latest shots")).click();
+        Locator shotRows = page.locator("[data-section=shots] tbody tr");
+        assertThat(shotRows.first()).containsText("640×360");
+        assertThat(page.locator("[data-note=local-files]")).isVisible();
+        Locator overwritten = page.locator("[data-section=shots] tr[data-shot='latest/live/cam1.jpg']");
+        Path picture = dir.resolve("data").resolve("storage").resolve("latest/live/cam1.jpg").toAbsolutePath();
+        assertThat(overwritten.first()).containsText("stored at " + picture);
+        assertThat(Files.size(picture)).isPositive();
+        // the local file comes through /console/api/picture: the browser decodes it at the source's size
+        Locator image = overwritten.first().locator("img");
+        await().atMost(10, TimeUnit.SECONDS).pollInterval(200, TimeUnit.MILLISECONDS).until(() ->
+                ((Number) image.evaluate("img => img.complete ? img.naturalWidth : 0")).intValue() > 0);
+        assertThat(image.evaluate("img => img.naturalWidth + 'x' + img.naturalHeight")).isEqualTo("640x360");
+        assertThat(shotRows.locator("img")).hasCount(shotRows.count());
+        // the stream was forbidden above, so no shot comes in between: the page lists the index's newest 20 in order
+        List<String> indexed = node.server.snapshots().shots(PUSH, "live", "cam1", java.time.Instant.now().minusSeconds(3600),
+                java.time.Instant.now().plusSeconds(1), 20, true).stream().map(s -> s.ossObject()).toList();
+        assertThat(indexed).isNotEmpty();
+        List<String> listed = shotRows.evaluateAll("rows => rows.map(r => r.dataset.shot)") instanceof List<?> l
+                ? l.stream().map(String::valueOf).toList() : List.of();
+        assertThat(listed).isEqualTo(indexed);
+        screenshot(page, "09b-snapshots-shots.png");
+        // delete asks first: cancel keeps the configuration, OK removes it (the shots stay listed: they are the user's)
+        page.locator("[data-section=configs] tr[data-app=live] [data-action=delete]").click();
+        page.keyboard().press("Escape");
+        assertThat(node.server.snapshots().list(PUSH, null)).hasSize(1);
+        page.locator("[data-section=configs] tr[data-app=live] [data-action=delete]").click();
+        page.locator("#confirm-ok").click();
+        assertThat(page.locator("[data-section=configs]")).containsText("No app of this domain");
+        assertThat(node.server.snapshots().list(PUSH, null)).isEmpty();
+
         // --- Chinese, persisted across a reload (the session survives it too)
         page.getByLabel("Language").selectOption("zh-CN");
         assertThat(page.locator("html")).hasAttribute("lang", "zh-CN");
-        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("流管理"))).isVisible();
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("截图").setExact(true))).isVisible();
+        assertThat(page.locator("[data-section=configs]")).containsText("该域名下没有应用配置截图");
         page.reload();
         assertThat(page.locator("nav")).containsText("域名管理");
         page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("域名管理")).click();

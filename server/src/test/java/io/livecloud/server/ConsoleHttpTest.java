@@ -23,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The console over plain HTTP, against a whole node: its files and their headers, and the session rules — no cookie
  * → 401, a missing or wrong CSRF token → 403, a cross-origin request → 403, sign-out ends the session, the cookie's
- * flags — and that console calls reach the same OpenAPI (same errors) while {@code /?Action=…} stays the signed API.
+ * flags — and that console calls reach the same OpenAPI (same errors) while {@code /?Action=…} stays the signed API;
+ * the snapshot pictures of the local store go to the session only and never from outside the store.
  */
 class ConsoleHttpTest {
     @TempDir
@@ -225,5 +226,72 @@ class ConsoleHttpTest {
         assertThat(cname.statusCode()).as(cname.body()).isEqualTo(200);
         assertThat(json(cname).path("CnameStatus").asText()).isIn("configured", "pending");
         assertThat(json(cname).path("Cname").asText()).startsWith("play.livecloud.localhost.");
+    }
+
+    /**
+     * {@code /console/api/picture} serves a .jpg of the node's local store to a signed-in console, and nothing else:
+     * no session → 401, another site → 403, names that climb out ({@code ..}, absolute, a link inside the store
+     * pointing out), other file types, a bucket (not the local store) and missing files are refused, and no refusal
+     * carries the bytes of the file outside.
+     */
+    @Test
+    void picturesOfTheLocalStoreAreServedToTheSessionOnlyAndNeverFromOutsideIt() throws Exception {
+        Path data = dir.resolve("data");
+        Path storage = data.resolve("storage");
+        byte[] picture = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 1, 2, 3, 4, (byte) 0xFF, (byte) 0xD9};
+        java.nio.file.Files.createDirectories(storage.resolve("pic"));
+        java.nio.file.Files.write(storage.resolve("pic/a b.jpg"), picture);
+        java.nio.file.Files.writeString(storage.resolve("notes.txt"), "notes");
+        String secret = "outside-the-store-" + java.util.UUID.randomUUID();
+        java.nio.file.Files.writeString(data.resolve("outside.jpg"), secret);
+        java.nio.file.Files.createSymbolicLink(storage.resolve("link.jpg"), data.resolve("outside.jpg"));
+        String cookie = signIn()[0];
+
+        HttpResponse<byte[]> ok = picture("OssObject=pic/a%20b.jpg", "Cookie", cookie);
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.body()).isEqualTo(picture);
+        assertThat(ok.headers().firstValue("Content-Type")).hasValue("image/jpeg");
+        assertThat(ok.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+        assertThat(ok.headers().firstValue("Content-Security-Policy")).isPresent();
+        // an <img> of the console's own page says same-origin
+        assertThat(picture("OssObject=pic/a%20b.jpg", "Cookie", cookie, "Sec-Fetch-Site", "same-origin").statusCode())
+                .isEqualTo(200);
+
+        HttpResponse<byte[]> noSession = picture("OssObject=pic/a%20b.jpg");
+        assertThat(noSession.statusCode()).isEqualTo(401);
+        assertThat(code(noSession)).isEqualTo("ConsoleSession.Missing");
+        assertThat(code(picture("OssObject=pic/a%20b.jpg", "Cookie", cookie, "Sec-Fetch-Site", "cross-site")))
+                .isEqualTo("ConsoleRequest.CrossOrigin");
+        Map<String, String> bad = new LinkedHashMap<>();
+        bad.put("OssObject=../outside.jpg", "InvalidOssObject.Malformed");
+        bad.put("OssObject=pic/..%2F..%2Foutside.jpg", "InvalidOssObject.Malformed");
+        bad.put("OssObject=%2Fetc%2Fx.jpg", "InvalidOssObject.Malformed");
+        bad.put("OssObject=pic%5C..%5C..%5Coutside.jpg", "InvalidOssObject.Malformed");
+        bad.put("OssObject=notes.txt", "InvalidOssObject.Malformed");
+        bad.put("OssObject=", "InvalidOssObject.Malformed");
+        bad.put("OssObject=link.jpg", "InvalidOssObject.NotFound");
+        bad.put("OssObject=pic/missing.jpg", "InvalidOssObject.NotFound");
+        bad.put("OssBucket=somebucket&OssObject=pic/a%20b.jpg", "InvalidOssBucket.Unavailable");
+        for (Map.Entry<String, String> e : bad.entrySet()) {
+            HttpResponse<byte[]> r = picture(e.getKey(), "Cookie", cookie);
+            assertThat(code(r)).as(e.getKey()).isEqualTo(e.getValue());
+            assertThat(r.statusCode()).as(e.getKey()).isIn(400, 404);
+            assertThat(new String(r.body(), StandardCharsets.UTF_8)).doesNotContain(secret);
+        }
+        HttpResponse<byte[]> post = http.send(HttpRequest.newBuilder(URI.create(node.api("/console/api/picture?OssObject=pic/a%20b.jpg")))
+                .header("Cookie", cookie).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(post.statusCode()).isEqualTo(405);
+    }
+
+    private static HttpResponse<byte[]> picture(String query, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(node.api("/console/api/picture?" + query)));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static String code(HttpResponse<byte[]> r) throws Exception {
+        return JSON.readTree(r.body()).path("Code").asText();
     }
 }

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ConsoleI18nTest {
     private static final List<String> SCRIPTS = List.of("app.js", "ui.js", "pages/overview.js", "pages/domains.js",
-            "pages/domain.js", "pages/urls.js", "pages/streams.js");
+            "pages/domain.js", "pages/urls.js", "pages/streams.js", "pages/transcode.js", "pages/snapshots.js");
     private static final Pattern ENTRY = Pattern.compile("^  '([^']+)':", Pattern.MULTILINE);
     private static final Pattern LITERAL = Pattern.compile("\\bt\\('([A-Za-z0-9_.]+)'");
     private static final Pattern TERNARY = Pattern.compile("\\bt\\([a-z]+ \\? '([^']+)' : '([^']+)'");
