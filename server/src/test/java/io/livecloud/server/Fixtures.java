@@ -27,6 +27,13 @@ final class Fixtures {
                 List.of("-c:v", "libx264", "-preset", "veryfast", "-profile:v", "main", "-pix_fmt", "yuv420p"));
     }
 
+    /** 426x240 H.264 at about 200 kbit/s and 64 kbit/s AAC: many streams and players on a small machine (the soak). */
+    static Path h264Light(int seconds) {
+        return make("h264-aac-240p-" + seconds + "s.flv", seconds, true, true,
+                List.of("-c:v", "libx264", "-preset", "veryfast", "-profile:v", "main", "-pix_fmt", "yuv420p", "-s", "426x240",
+                        "-b:v", "200k", "-maxrate", "200k", "-bufsize", "400k"), List.of("-c:a", "aac", "-b:a", "64k", "-ac", "2"));
+    }
+
     /** 1280x720 H.264 (high profile, 2 Mbit/s) and AAC: a transcoding source. */
     static Path h264Aac720p(int seconds) {
         return make("h264-aac-720p-" + seconds + "s.flv", seconds, true, true,
