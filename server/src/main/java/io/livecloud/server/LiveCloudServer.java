@@ -29,6 +29,10 @@ import io.livecloud.processing.FfmpegSupervisor;
 import io.livecloud.processing.FfmpegUnavailableException;
 import io.livecloud.processing.LocalEndpoints;
 import io.livecloud.processing.StreamJobs;
+import io.livecloud.processing.storage.LocalObjectStore;
+import io.livecloud.processing.storage.ObjectStores;
+import io.livecloud.processing.storage.S3Storage;
+import io.livecloud.processing.storage.StorageResolver;
 import io.livecloud.processing.transcode.TranscodePlanner;
 import io.livecloud.control.transcode.TranscodeCatalog;
 import org.slf4j.Logger;
@@ -67,6 +71,7 @@ public final class LiveCloudServer implements AutoCloseable {
     private volatile TranscodePlanner transcoding;
     private FfmpegSupervisor supervisor; // guarded by this; made on the first job, so a node without processing never extracts ffmpeg
     private volatile TrafficStats stats;
+    private volatile ObjectStores storage;
 
     private LiveCloudServer(ServerConfig config, Transport transport, StreamHub hub, RtmpServer rtmp,
                             MediaHttpServer http, HlsService hls, ApiHttpServer api, ControlStore store, DomainCatalog catalog,
@@ -92,6 +97,7 @@ public final class LiveCloudServer implements AutoCloseable {
             throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
         }
         CnameChecker cnameChecker = new CnameChecker(config.cname().resolver(), null); // refuses a bad resolver address
+        ObjectStores storage = storageResolver(config); // refuses storage.s3.* without keys before anything opens
         ControlStore store = openStore(config);
         Clock clock = Clock.systemUTC();
         DomainCatalog catalog;
@@ -107,6 +113,7 @@ public final class LiveCloudServer implements AutoCloseable {
             accessKey = AdminAccessKey.load(store, config.dataDir(), System.getenv());
         } catch (RuntimeException e) {
             store.close();
+            storage.close();
             throw e;
         }
         InternalAccess internal = new InternalAccess();
@@ -168,6 +175,7 @@ public final class LiveCloudServer implements AutoCloseable {
             hls.setAdaptive(new io.livecloud.processing.transcode.TranscodeVariants(transcodes));
             self[0] = server;
             server.stats = stats;
+            server.storage = storage;
             log.info("LiveCloud listening ({}): rtmp {}  media-http {}  api {}  data {}", transport.name(),
                     rtmp.localAddress().getPort(), http.localAddress().getPort(), api.localAddress().getPort(),
                     config.dataDir().toAbsolutePath());
@@ -191,6 +199,7 @@ public final class LiveCloudServer implements AutoCloseable {
             accessLog.close();
             stats.close();
             store.close();
+            storage.close();
             throw new IllegalStateException("cannot listen on the configured ports: " + e, e);
         }
     }
@@ -251,6 +260,29 @@ public final class LiveCloudServer implements AutoCloseable {
 
     private static InetSocketAddress address(ServerConfig config, int port) {
         return new InetSocketAddress(config.bindAddress(), port);
+    }
+
+    /**
+     * Where recordings and snapshots go: {@code <data-dir>/storage}, and with {@code storage.s3.endpoint} set, the
+     * buckets of that S3-compatible storage (keys from the config or {@code LIVECLOUD_S3_*}).
+     */
+    private static ObjectStores storageResolver(ServerConfig config) {
+        LocalObjectStore local = new LocalObjectStore(StorageResolver.defaultLocalRoot(config.dataDir()));
+        ServerConfig.Storage s = config.storage().withEnvironment(System.getenv());
+        if (!s.configured()) {
+            log.info("object storage: {} (no storage.s3.endpoint: configurations with an OssBucket are refused)",
+                    local.describe());
+            return new ObjectStores(local, null);
+        }
+        S3Storage.Settings settings = new S3Storage.Settings(s.s3Endpoint(), s.s3Region(), s.s3AccessKeyId(),
+                s.s3SecretAccessKey());
+        log.info("object storage: {} and {}", local.describe(), settings);
+        return new ObjectStores(local, new S3Storage(settings));
+    }
+
+    /** Where recordings and snapshots are stored: the local directory, or a bucket of the node's S3 storage. */
+    public StorageResolver storage() {
+        return storage;
     }
 
     /** The ffmpeg supervisor, made (and ffmpeg located) on first use. */
@@ -388,6 +420,9 @@ public final class LiveCloudServer implements AutoCloseable {
         notifier.close(); // callbacks still queued are not delivered: the node is going away
         accessLog.close(); // after the loops: the sessions they ended are in the files
         stats.close(); // after the loops: the bytes of the sessions they ended are counted
+        if (storage != null) {
+            storage.close();
+        }
         store.close();
         log.info("LiveCloud stopped");
     }
