@@ -111,6 +111,12 @@ public final class OpenApi {
         return this;
     }
 
+    /** Adds the recording actions (AddLiveAppRecordConfig, …, DescribeLiveStreamRecordIndexFiles). */
+    public OpenApi withRecording(io.livecloud.control.record.RecordCatalog records) {
+        actions.register(table -> RecordActions.register(table, records));
+        return this;
+    }
+
     /** The actions served, in a stable order. */
     public List<String> actionNames() {
         return List.copyOf(actions.names());

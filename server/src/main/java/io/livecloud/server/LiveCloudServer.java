@@ -29,6 +29,9 @@ import io.livecloud.processing.FfmpegSupervisor;
 import io.livecloud.processing.FfmpegUnavailableException;
 import io.livecloud.processing.LocalEndpoints;
 import io.livecloud.processing.StreamJobs;
+import io.livecloud.processing.record.RecordPlanner;
+import io.livecloud.control.record.RecordCatalog;
+import io.livecloud.media.hub.StreamStats;
 import io.livecloud.processing.storage.LocalObjectStore;
 import io.livecloud.processing.storage.ObjectStores;
 import io.livecloud.processing.storage.S3Storage;
@@ -72,6 +75,8 @@ public final class LiveCloudServer implements AutoCloseable {
     private FfmpegSupervisor supervisor; // guarded by this; made on the first job, so a node without processing never extracts ffmpeg
     private volatile TrafficStats stats;
     private volatile ObjectStores storage;
+    private volatile RecordCatalog records;
+    private volatile RecordPlanner recording;
 
     private LiveCloudServer(ServerConfig config, Transport transport, StreamHub hub, RtmpServer rtmp,
                             MediaHttpServer http, HlsService hls, ApiHttpServer api, ControlStore store, DomainCatalog catalog,
@@ -105,10 +110,12 @@ public final class LiveCloudServer implements AutoCloseable {
         AdminAccessKey accessKey;
         StreamBlockList blocks;
         TranscodeCatalog transcodes;
+        RecordCatalog records;
         try {
             catalog = new DomainCatalog(store, config.control(), clock);
             blocks = new StreamBlockList(store, clock);
             transcodes = new TranscodeCatalog(store, catalog, clock);
+            records = new RecordCatalog(store, catalog, clock, storage::resolve);
             firstStart = catalog.createDemoDomainsIfEmpty();
             accessKey = AdminAccessKey.load(store, config.dataDir(), System.getenv());
         } catch (RuntimeException e) {
@@ -148,6 +155,7 @@ public final class LiveCloudServer implements AutoCloseable {
                     accessKey::secretOf, clock, "livecloud");
             openApi.withStatistics(stats);
             openApi.withTranscoding(transcodes, new TranscodeJobsView(streamJobs));
+            openApi.withRecording(records);
             ApiHttpServer api = new ApiHttpServer(transport, address(config, config.apiPort()), hub, http::hlsViewers,
                     notifier, logDownloads, openApi, new ConsoleSessions(accessKey::secretOf, clock));
             logDownloads.advertise(advertisedApi(config, api.localAddress().getPort()));
@@ -176,6 +184,17 @@ public final class LiveCloudServer implements AutoCloseable {
             self[0] = server;
             server.stats = stats;
             server.storage = storage;
+            server.records = records;
+            server.recording = new RecordPlanner(records, streamJobs, server.localEndpoints, storage,
+                    store::saveRecordFile, key -> {
+                LiveStream s = hub.find(key);
+                return s != null && s.publisher() != null;
+            }, key -> {
+                LiveStream s = hub.find(key);
+                StreamStats.Snapshot v = s == null ? StreamStats.Snapshot.EMPTY : s.stats().snapshot();
+                return new RecordPlanner.Picture(v.width(), v.height());
+            }, config.dataDir().resolve("recording"), clock);
+            streamJobs.register(server.recording);
             log.info("LiveCloud listening ({}): rtmp {}  media-http {}  api {}  data {}", transport.name(),
                     rtmp.localAddress().getPort(), http.localAddress().getPort(), api.localAddress().getPort(),
                     config.dataDir().toAbsolutePath());
@@ -278,6 +297,16 @@ public final class LiveCloudServer implements AutoCloseable {
                 s.s3SecretAccessKey());
         log.info("object storage: {} and {}", local.describe(), settings);
         return new ObjectStores(local, new S3Storage(settings));
+    }
+
+    /** The recording configurations and the index of recorded files. */
+    public RecordCatalog records() {
+        return records;
+    }
+
+    /** The recorder: one ffmpeg remux per format of a stream's recording configuration. */
+    public RecordPlanner recording() {
+        return recording;
     }
 
     /** Where recordings and snapshots are stored: the local directory, or a bucket of the node's S3 storage. */
@@ -407,6 +436,9 @@ public final class LiveCloudServer implements AutoCloseable {
         }
         if (children != null) {
             children.close(); // SIGTERM first, while the media ports still run: recordings get their trailers
+        }
+        if (recording != null) {
+            recording.close(); // after the children: their last files are stored and indexed before the store closes
         }
         if (cnamePoller != null) {
             cnamePoller.close();

@@ -20,6 +20,7 @@ public final class Main {
               streams    live streams, viewers, forbid/resume a stream, the block list, publish history
               stats      a domain's traffic, bandwidth and viewers (1- and 5-minute statistics)
               usage      a domain's month for billing: traffic (GB), daily bandwidth peaks, 95th percentile
+              record     recording configurations and the recorded files
               version    print the version
               help       print this text
 
@@ -51,7 +52,7 @@ public final class Main {
                 case "serve" -> {
                     return serve(parseServeOptions(rest), out);
                 }
-                case "domain", "auth", "urls", "streams", "stats", "usage", "transcode" -> {
+                case "domain", "auth", "urls", "streams", "stats", "usage", "transcode", "record" -> {
                     return io.livecloud.server.cli.Cli.run(command, rest, out, err);
                 }
                 case "version", "--version" -> {

@@ -29,7 +29,7 @@ public final class Cli {
     public static final String DEFAULT_API = "http://127.0.0.1:8090";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> FLAGS = Set.of("--json", "--reveal", "--on", "--off", "--oneshot",
-            "--lazy");
+            "--lazy", "--on-demand");
     private static final Set<String> GLOBAL = Set.of("--api", "--data-dir", "--json");
 
     /** Usage lines for {@code livecloud help}. */
@@ -66,6 +66,12 @@ public final class Cli {
                        [--audio-rate HZ] [--audio-channels 1|2] [--lazy]
               transcode rm PLAY_DOMAIN APP TEMPLATE
               transcode jobs [--domain D]            renditions running (pid, restarts, speed) and refused starts
+              record add DOMAIN APP --format mp4[,flv,m3u8] [--stream S] [--cycle SECONDS] [--prefix TEMPLATE]
+                       [--slice-prefix TEMPLATE] [--slice SECONDS] [--bucket B] [--endpoint E] [--on-demand]
+                       [--delay SECONDS]             record an app's streams (one stream with --stream)
+              record list DOMAIN [--app A]           recording configurations
+              record rm DOMAIN APP [--stream S]
+              record files DOMAIN APP STREAM [--from T] [--to T]   recorded files (default: last 24 h)
             Their options:
               --api URL           the node's API (default http://127.0.0.1:8090)
               --data-dir DIR      where to find access-key.properties (default ./data), unless
@@ -158,7 +164,7 @@ public final class Cli {
         String sub = command.equals("urls") || command.equals("usage") ? "" : (pos.isEmpty() ? null : pos.remove(0));
         if (sub == null) {
             throw new IllegalArgumentException(command + " needs a subcommand, e.g. '" + command
-                    + (command.equals("domain") || command.equals("streams") || command.equals("transcode") ? " list'"
+                    + (command.equals("domain") || command.equals("streams") || command.equals("transcode") || command.equals("record") ? " list'"
                     : command.equals("stats") ? " traffic DOMAIN'" : " show DOMAIN'"));
         }
         Args rest = new Args(pos, a.options());
@@ -190,6 +196,10 @@ public final class Cli {
                 case "transcode add-custom" -> new TranscodeCommands(this, rest).addCustom();
                 case "transcode rm", "transcode delete" -> new TranscodeCommands(this, rest).remove();
                 case "transcode jobs" -> new TranscodeCommands(this, rest).jobs();
+                case "record add" -> new RecordCommands(this, rest).add();
+                case "record list", "record ls" -> new RecordCommands(this, rest).list();
+                case "record rm", "record delete" -> new RecordCommands(this, rest).remove();
+                case "record files" -> new RecordCommands(this, rest).files();
                 default -> throw new IllegalArgumentException("unknown command: " + command + " " + sub);
             }
             return 0;
