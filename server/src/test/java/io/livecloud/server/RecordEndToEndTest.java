@@ -245,4 +245,47 @@ class RecordEndToEndTest {
             }
         }
     }
+
+    @Test
+    void aDeadStoreIsRetriedCountedAndKeepsTheFileWithoutHurtingTheStreamOrOtherRecordings(@TempDir Path data)
+            throws Exception {
+        S3ProxyServer s3 = S3ProxyServer.start(data.resolve("s3"));
+        s3.createBucket(BUCKET);
+        HubSettings d = HubSettings.defaults();
+        ServerConfig config = TestNode.config(data.resolve("node"))
+                .withHub(new HubSettings(2000, d.playWaitMillis(), d.gopCacheMaxBytes(), d.subscriberBudgetBytes(),
+                        d.stuckPlayerMillis(), d.maxPublisherKbps()))
+                .withStorage(new ServerConfig.Storage(s3.endpoint(), null, S3ProxyServer.ACCESS_KEY,
+                        S3ProxyServer.SECRET_KEY));
+        try (TestNode node = new TestNode(config, false); Ffmpeg ffmpeg = new Ffmpeg()) {
+            AddLiveAppRecordConfigRequest toS3 = config("dead", List.of(format("mp4", 15)));
+            toS3.setOssBucket(BUCKET);
+            send(node, toS3);
+            send(node, config("alive", List.of(format("flv", 15))));
+            Instant pushed = Instant.now();
+            Ffmpeg.Proc dead = ffmpeg.publish(Fixtures.h264Aac(10), node.rtmp("dead"));
+            Ffmpeg.Proc alive = ffmpeg.publish(Fixtures.h264Aac(10), node.rtmp("alive"));
+            await().atMost(15, TimeUnit.SECONDS).until(() -> node.server.streamJobs().jobs().size() == 2);
+            s3.close(); // the object storage goes away mid-recording
+
+            assertThat(dead.waitFor(20)).as("the push to a stream recorded into a dead store").isZero();
+            assertThat(alive.waitFor(5)).isZero();
+            await().atMost(30, TimeUnit.SECONDS).until(() -> node.server.recording().putFailuresTotal() == 1);
+            assertThat(node.server.recording().putRetriesTotal()).isEqualTo(3);
+            List<RecordIndexInfo> stored = files(node, "alive", pushed.minusSeconds(5), Instant.now().plusSeconds(5));
+            assertThat(stored).singleElement().satisfies(i -> assertThat(i.getFormat()).isEqualTo("flv"));
+            assertThat(duration(ffmpeg, data.resolve("node").resolve("storage").resolve(stored.get(0).getOssObject())))
+                    .isCloseTo(10.0, within(1.0));
+            assertThat(files(node, "dead", pushed.minusSeconds(5), Instant.now().plusSeconds(5))).isEmpty();
+            // the file that could not be stored is kept for the operator, whole
+            Path failed = data.resolve("node").resolve("recording").resolve("failed");
+            List<Path> kept;
+            try (Stream<Path> f = Files.walk(failed)) {
+                kept = f.filter(Files::isRegularFile).toList();
+            }
+            assertThat(kept).singleElement().satisfies(k -> assertThat(k.toString()).contains("record/live/dead/")
+                    .endsWith(".mp4"));
+            assertThat(duration(ffmpeg, kept.get(0))).isCloseTo(10.0, within(1.0));
+        }
+    }
 }
