@@ -195,6 +195,7 @@ public final class LiveCloudServer implements AutoCloseable {
                 return new RecordPlanner.Picture(v.width(), v.height());
             }, config.dataDir().resolve("recording"), clock);
             streamJobs.register(server.recording);
+            recordingMeters(server.meterRegistry(), server.recording);
             log.info("LiveCloud listening ({}): rtmp {}  media-http {}  api {}  data {}", transport.name(),
                     rtmp.localAddress().getPort(), http.localAddress().getPort(), api.localAddress().getPort(),
                     config.dataDir().toAbsolutePath());
@@ -307,6 +308,20 @@ public final class LiveCloudServer implements AutoCloseable {
     /** The recorder: one ffmpeg remux per format of a stream's recording configuration. */
     public RecordPlanner recording() {
         return recording;
+    }
+
+    /** The recorder's health on /metrics: recordings running, files stored, puts retried and given up. */
+    private static void recordingMeters(io.micrometer.core.instrument.MeterRegistry registry, RecordPlanner r) {
+        io.micrometer.core.instrument.Gauge.builder("livecloud.recordings.active", r, RecordPlanner::active)
+                .description("Recordings running (one per stream and format)").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("livecloud.record.files.stored", r,
+                RecordPlanner::storedTotal).description("Recording files, slices and playlists stored").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("livecloud.record.put.retries", r,
+                RecordPlanner::putRetriesTotal).description("Recording puts that failed and were tried again")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("livecloud.record.put.failures", r,
+                RecordPlanner::putFailuresTotal).description("Recording files not stored after every attempt (kept "
+                        + "under <data-dir>/recording/failed)").register(registry);
     }
 
     /** Where recordings and snapshots are stored: the local directory, or a bucket of the node's S3 storage. */

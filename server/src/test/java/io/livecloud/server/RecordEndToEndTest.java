@@ -272,6 +272,11 @@ class RecordEndToEndTest {
             assertThat(alive.waitFor(5)).isZero();
             await().atMost(30, TimeUnit.SECONDS).until(() -> node.server.recording().putFailuresTotal() == 1);
             assertThat(node.server.recording().putRetriesTotal()).isEqualTo(3);
+            String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + node.server.apiPort() + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("livecloud_record_put_failures_total 1.0")
+                    .contains("livecloud_record_put_retries_total 3.0");
             List<RecordIndexInfo> stored = files(node, "alive", pushed.minusSeconds(5), Instant.now().plusSeconds(5));
             assertThat(stored).singleElement().satisfies(i -> assertThat(i.getFormat()).isEqualTo("flv"));
             assertThat(duration(ffmpeg, data.resolve("node").resolve("storage").resolve(stored.get(0).getOssObject())))
