@@ -193,7 +193,8 @@ public final class LiveCloudServer implements AutoCloseable {
                 LiveStream s = hub.find(key);
                 StreamStats.Snapshot v = s == null ? StreamStats.Snapshot.EMPTY : s.stats().snapshot();
                 return new RecordPlanner.Picture(v.width(), v.height());
-            }, config.dataDir().resolve("recording"), clock);
+            }, file -> RecordPlanner.probeSeconds(FfmpegBinaries.configured(config.processing().ffmpegPath()), file),
+                    config.dataDir().resolve("recording"), clock);
             streamJobs.register(server.recording);
             recordingMeters(server.meterRegistry(), server.recording);
             log.info("LiveCloud listening ({}): rtmp {}  media-http {}  api {}  data {}", transport.name(),

@@ -50,9 +50,12 @@ import java.util.stream.Stream;
  * configuration's store, indexed, and removed from the work directory.
  *
  * <p>A publisher that comes back while the stream is still live (the hub's grace, {@code media.publisherGraceMillis})
- * continues the same files: the job's RTMP read only pauses and the hub keeps the stream's clock going. A publisher
- * gone for longer than the configuration's {@code DelayTime} ends the recording then (the job is stopped, so ffmpeg
- * finishes its files); the continuation window is therefore the shorter of the two.
+ * and within the configuration's {@code DelayTime} continues the same files: the job's RTMP read only pauses and the
+ * hub keeps the stream's clock going. When the grace ends first (the default: 5 s against DelayTime's 15 s at
+ * least) ffmpeg's input ends and it finishes its files. When DelayTime ends first (a grace set longer), the job is
+ * stopped; ffmpeg blocked in a silent read does not act on SIGTERM, so it is killed after the supervisor's stop
+ * grace, and its files keep what was written (fragmented mp4: up to the last 1 s fragment; flv without its
+ * duration header; TS whole), measured by ffprobe for the index.
  *
  * <p>A put that fails (a dead store, a full disk) is retried {@link #PUT_ATTEMPTS} times with growing pauses, on the
  * recorder's own upload thread; after that it is logged and counted and the file is kept under
@@ -77,6 +80,7 @@ public final class RecordPlanner implements StreamJobs.Planner, AutoCloseable {
     private final Consumer<RecordFile> index;
     private final Predicate<StreamKey> publisherAttached;
     private final Function<StreamKey, Picture> picture;
+    private final java.util.function.ToDoubleFunction<Path> mediaSeconds;
     private final Path work;
     private final Clock clock;
     private final ScheduledExecutorService thread;
@@ -93,11 +97,15 @@ public final class RecordPlanner implements StreamJobs.Planner, AutoCloseable {
     /**
      * @param index             indexes a stored file (the control store); a failure is logged, the file stays stored
      * @param publisherAttached whether a stream has a publisher right now (not only in its grace period)
+     * @param mediaSeconds      the seconds of media in a file (ffprobe), NaN when unknown: for the file a killed
+     *                          recorder left behind, which its segment list does not describe
      * @param work              the work directory (under the data directory), e.g. {@code <data>/recording}
      */
     public RecordPlanner(RecordCatalog catalog, StreamJobs jobs, LocalEndpoints endpoints, StorageResolver storage,
                          Consumer<RecordFile> index, Predicate<StreamKey> publisherAttached,
-                         Function<StreamKey, Picture> picture, Path work, Clock clock) {
+                         Function<StreamKey, Picture> picture, java.util.function.ToDoubleFunction<Path> mediaSeconds,
+                         Path work, Clock clock) {
+        this.mediaSeconds = mediaSeconds;
         this.catalog = catalog;
         this.jobs = jobs;
         this.endpoints = endpoints;
@@ -116,6 +124,28 @@ public final class RecordPlanner implements StreamJobs.Planner, AutoCloseable {
         Thread t = new Thread(r, name);
         t.setDaemon(true);
         return t;
+    }
+
+    /**
+     * The container duration of a media file by {@code ffprobe} ({@code ffprobe} beside the node's ffmpeg), NaN when
+     * it cannot tell within 10 s.
+     */
+    public static double probeSeconds(io.livecloud.processing.FfmpegBinaries binaries, Path file) {
+        try {
+            Process p = binaries.command("ffprobe", List.of("-v", "error", "-show_entries", "format=duration", "-of",
+                    "default=noprint_wrappers=1:nokey=1", file.toString())).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return Double.NaN;
+            }
+            return p.exitValue() == 0 ? Double.parseDouble(out) : Double.NaN;
+        } catch (IOException | NumberFormatException e) {
+            return Double.NaN;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Double.NaN;
+        }
     }
 
     /** The job id of a format among its stream's jobs. */
@@ -165,14 +195,15 @@ public final class RecordPlanner implements StreamJobs.Planner, AutoCloseable {
 
     /** A run ended (on the job's thread): hand its last files over; when the job is over, close the recording. */
     private void exited(String key, FfmpegJob.Exit exit) {
-        submit(() -> {
-            Recording r = recordings.get(key);
-            if (r == null) {
-                return;
-            }
+        Recording r = recordings.get(key);
+        if (r == null) {
+            return;
+        }
+        // here, before a restart can begin the next run: the ended run's last files must be taken first
+        synchronized (r) {
             collect(r, r.newlyFinished());
             if (exit.code() != 0) {
-                collect(r, r.unlisted()); // a killed run's file being written is kept too
+                collect(r, r.unlisted(mediaSeconds)); // a killed run's file being written is kept too
             }
             if (!exit.restarting()) {
                 recordings.remove(key);
@@ -181,7 +212,7 @@ public final class RecordPlanner implements StreamJobs.Planner, AutoCloseable {
                 log.info("record {} stopped after {} run(s){}", r.describe(), r.runs(),
                         exit.code() == 0 ? "" : " (ffmpeg exit " + exit.code() + ": " + exit.lastError() + ")");
             }
-        });
+        }
     }
 
     /** Every half second: hand over finished files; end recordings whose publisher is gone past DelayTime. */
@@ -190,7 +221,9 @@ public final class RecordPlanner implements StreamJobs.Planner, AutoCloseable {
             for (Map.Entry<String, Recording> e : recordings.entrySet()) {
                 Recording r = e.getValue();
                 pictureOf(r);
-                collect(r, r.newlyFinished());
+                synchronized (r) { // against the job's own thread handing over a run that just ended
+                    collect(r, r.newlyFinished());
+                }
                 endAfterDelay(r);
             }
             publisherGone.keySet().removeIf(k -> recordings.values().stream().noneMatch(r -> r.source.equals(k)));
@@ -207,17 +240,20 @@ public final class RecordPlanner implements StreamJobs.Planner, AutoCloseable {
         return r.picture;
     }
 
+    /**
+     * A publisher gone for DelayTime (shorter than the hub's grace, or the stream would have ended already) ends the
+     * recording: its job is stopped.
+     */
     private void endAfterDelay(Recording r) {
         if (publisherAttached.test(r.source)) {
             publisherGone.remove(r.source);
             return;
         }
         Instant gone = publisherGone.computeIfAbsent(r.source, k -> clock.instant());
-        if (!clock.instant().isBefore(gone.plusSeconds(r.config.delayTime()))) {
-            if (jobs.stop(r.source, jobId(r.format.format()))) {
-                log.info("record {}: no publisher for DelayTime {} s, recording ended", r.describe(),
-                        r.config.delayTime());
-            }
+        if (!r.ending && !clock.instant().isBefore(gone.plusSeconds(r.config.delayTime()))
+                && jobs.stop(r.source, jobId(r.format.format()))) {
+            r.ending = true;
+            log.info("record {}: no publisher for DelayTime {} s, recording ended", r.describe(), r.config.delayTime());
         }
     }
 
@@ -397,14 +433,6 @@ public final class RecordPlanner implements StreamJobs.Planner, AutoCloseable {
         return name.endsWith(".mp4") ? "video/mp4" : name.endsWith(".flv") ? "video/x-flv"
                 : name.endsWith(".m3u8") ? "application/vnd.apple.mpegurl" : name.endsWith(".ts") ? "video/mp2t"
                 : "application/octet-stream";
-    }
-
-    private void submit(Runnable task) {
-        try {
-            thread.execute(task);
-        } catch (RejectedExecutionException e) {
-            // closing
-        }
     }
 
     private void upload(Runnable task) {

@@ -19,7 +19,8 @@ import java.util.Set;
 
 /**
  * One recording of one stream in one format: the state the recorder keeps across the ffmpeg runs of its job (a run
- * per start; a crashed child's next run continues the recording). Confined to the recorder's thread.
+ * per start; a crashed child's next run continues the recording). The recorder's thread and the job's own thread (a
+ * run that ended) work on it under its lock.
  *
  * <p>Stream seconds in the segment list become wall-clock times through the run's start: the first listed segment
  * begins when the run started (the job reads the live stream, so its first packet is about "now"; the GOP cache may
@@ -47,6 +48,8 @@ final class Recording {
     Instant cycleStart;
     final List<Piece> cycle = new ArrayList<>();
     long sequence;
+    /** Its job was asked to stop (DelayTime passed). */
+    volatile boolean ending;
     /** The stream's picture as last seen while live (the index wants it after the stream has gone). */
     volatile RecordPlanner.Picture picture = new RecordPlanner.Picture(0, 0);
     /** Puts queued or being retried: the work directory goes only when none is left. */
@@ -132,11 +135,12 @@ final class Recording {
     }
 
     /**
-     * After a run was killed: its files the segment list never named (the one being written), each taken to run
-     * from the end of the last listed one (or the run's start) to now, since the job reads in real time. A
-     * fragmented mp4, an flv or a TS file cut short plays up to its last complete fragment or packet.
+     * After a run was killed: its files the segment list never named (the one being written), each starting where
+     * the last listed one ended (or at the run's start) and lasting what {@code probe} measures in it (when it
+     * cannot, until now: the job reads in real time). A fragmented mp4, an flv or a TS file cut short plays up to its
+     * last complete fragment or packet.
      */
-    synchronized List<Piece> unlisted() {
+    synchronized List<Piece> unlisted(java.util.function.ToDoubleFunction<Path> probe) {
         if (runDir == null) {
             return List.of();
         }
@@ -146,7 +150,8 @@ final class Recording {
             for (Path f : files.filter(f -> f.getFileName().toString().endsWith(ext)).sorted().toList()) {
                 if (seen.add(f.getFileName().toString()) && Files.size(f) > 0) {
                     Instant s = lastEnd == null ? runStart : lastEnd;
-                    Instant e = clock.instant();
+                    double measured = probe.applyAsDouble(f);
+                    Instant e = Double.isNaN(measured) ? clock.instant() : s.plus(seconds(measured));
                     out.add(new Piece(f, s, e, Math.max(0, Duration.between(s, e).toMillis() / 1000.0),
                             runIsNew && runs > 1));
                     runIsNew = false;
