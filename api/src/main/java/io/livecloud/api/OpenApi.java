@@ -111,9 +111,13 @@ public final class OpenApi {
         return this;
     }
 
-    /** Adds the recording actions (AddLiveAppRecordConfig, …, DescribeLiveStreamRecordIndexFiles). */
-    public OpenApi withRecording(io.livecloud.control.record.RecordCatalog records) {
-        actions.register(table -> RecordActions.register(table, records));
+    /**
+     * Adds the recording actions (AddLiveAppRecordConfig, …, DescribeLiveStreamRecordIndexFiles) and, with a
+     * notifier, the recording callbacks (AddLiveRecordNotifyConfig, …).
+     */
+    public OpenApi withRecording(io.livecloud.control.record.RecordCatalog records,
+                                 io.livecloud.control.record.RecordNotifier notifier) {
+        actions.register(table -> RecordActions.register(table, records, notifier));
         return this;
     }
 

@@ -18,7 +18,8 @@ import java.util.Map;
  * The recording actions of the cloud's API: AddLiveAppRecordConfig ({@code RecordFormat.N.Format},
  * {@code .OssObjectPrefix}, {@code .SliceOssObjectPrefix}, {@code .CycleDuration}, {@code .SliceDuration},
  * {@code OssEndpoint}, {@code OssBucket}, {@code OnDemand}, {@code DelayTime}, {@code StreamName}),
- * DeleteLiveAppRecordConfig, DescribeLiveRecordConfig and DescribeLiveStreamRecordIndexFiles. {@code DomainName} is the
+ * DeleteLiveAppRecordConfig, DescribeLiveRecordConfig, DescribeLiveStreamRecordIndexFiles and the recording
+ * callbacks (Add/Update/Describe/DeleteLiveRecordNotifyConfig). {@code DomainName} is the
  * push domain, or a play domain standing for the push domain it plays. Recording transcoded renditions
  * ({@code TranscodeTemplates}, {@code TranscodeRecordFormat}) and time-boxed recordings ({@code StartTime} /
  * {@code EndTime}) are not offered and are refused rather than ignored.
@@ -27,13 +28,23 @@ final class RecordActions {
     /** RecordFormat.N goes up to this; the cloud has three formats, so a few more only catch typos. */
     private static final int MAX_FORMATS = 10;
     private final RecordCatalog records;
+    private final io.livecloud.control.record.RecordNotifier notifier;
 
-    private RecordActions(RecordCatalog records) {
+    private RecordActions(RecordCatalog records, io.livecloud.control.record.RecordNotifier notifier) {
         this.records = records;
+        this.notifier = notifier;
     }
 
-    static void register(Map<String, LiveActions.Action> actions, RecordCatalog records) {
-        RecordActions a = new RecordActions(records);
+    static void register(Map<String, LiveActions.Action> actions, RecordCatalog records,
+                         io.livecloud.control.record.RecordNotifier notifier) {
+        RecordActions a = new RecordActions(records, notifier);
+        if (notifier != null) {
+            actions.put("AddLiveRecordNotifyConfig", a::setNotify);
+            actions.put("UpdateLiveRecordNotifyConfig", a::setNotify);
+            actions.put("DescribeLiveRecordNotifyConfig", a::describeNotify);
+            actions.put("DeleteLiveRecordNotifyConfig", (p, out) -> notifier.delete(
+                    records.pushDomainOf(p.required("DomainName"))));
+        }
         actions.put("AddLiveAppRecordConfig", a::add);
         actions.put("DeleteLiveAppRecordConfig", (p, out) -> records.delete(p.required("DomainName"),
                 p.required("AppName"), p.optional("StreamName")));
@@ -150,6 +161,35 @@ final class RecordActions {
             i.put("EndTime", LiveActions.gmt(f.end()));
             i.put("CreateTime", LiveActions.gmt(f.created()));
         }
+    }
+
+    /**
+     * AddLiveRecordNotifyConfig / UpdateLiveRecordNotifyConfig: a POST per stored file to {@code NotifyUrl}. Status
+     * callbacks ({@code NeedStatusNotify}), on-demand asking ({@code OnDemandUrl}) and signed callbacks
+     * ({@code NotifyReqAuth}) are not offered and are refused.
+     */
+    private void setNotify(ApiParams p, ObjectNode out) {
+        String push = records.pushDomainOf(p.required("DomainName"));
+        String url = p.required("NotifyUrl");
+        if ("true".equalsIgnoreCase(p.optional("NeedStatusNotify")) || p.optional("OnDemandUrl") != null
+                || "true".equalsIgnoreCase(p.optional("NotifyReqAuth"))) {
+            throw ControlException.badRequest("InvalidParameter.NotSupported", "LiveCloud sends a callback per "
+                    + "recorded file only: NeedStatusNotify, OnDemandUrl and NotifyReqAuth are not supported");
+        }
+        notifier.setUrl(push, url);
+    }
+
+    private void describeNotify(ApiParams p, ObjectNode out) {
+        String push = records.pushDomainOf(p.required("DomainName"));
+        String url = notifier.url(push).orElseThrow(() -> ControlException.notFound("InvalidConfig.NotFound",
+                "no recording callback is configured for " + push));
+        ObjectNode c = out.putObject("LiveRecordNotifyConfig");
+        c.put("DomainName", push);
+        c.put("NotifyUrl", url);
+        c.put("NeedStatusNotify", false);
+        c.put("OnDemandUrl", "");
+        c.put("NotifyReqAuth", false);
+        c.put("NotifyAuthKey", "");
     }
 
     /** {@code Order}: asc (the default) or desc. */

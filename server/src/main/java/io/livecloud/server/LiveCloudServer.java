@@ -31,6 +31,7 @@ import io.livecloud.processing.LocalEndpoints;
 import io.livecloud.processing.StreamJobs;
 import io.livecloud.processing.record.RecordPlanner;
 import io.livecloud.control.record.RecordCatalog;
+import io.livecloud.control.record.RecordNotifier;
 import io.livecloud.media.hub.StreamStats;
 import io.livecloud.processing.storage.LocalObjectStore;
 import io.livecloud.processing.storage.ObjectStores;
@@ -77,6 +78,7 @@ public final class LiveCloudServer implements AutoCloseable {
     private volatile ObjectStores storage;
     private volatile RecordCatalog records;
     private volatile RecordPlanner recording;
+    private volatile RecordNotifier recordNotifier;
 
     private LiveCloudServer(ServerConfig config, Transport transport, StreamHub hub, RtmpServer rtmp,
                             MediaHttpServer http, HlsService hls, ApiHttpServer api, ControlStore store, DomainCatalog catalog,
@@ -155,7 +157,8 @@ public final class LiveCloudServer implements AutoCloseable {
                     accessKey::secretOf, clock, "livecloud");
             openApi.withStatistics(stats);
             openApi.withTranscoding(transcodes, new TranscodeJobsView(streamJobs));
-            openApi.withRecording(records);
+            RecordNotifier recordNotifier = new RecordNotifier(store, clock);
+            openApi.withRecording(records, recordNotifier);
             ApiHttpServer api = new ApiHttpServer(transport, address(config, config.apiPort()), hub, http::hlsViewers,
                     notifier, logDownloads, openApi, new ConsoleSessions(accessKey::secretOf, clock));
             logDownloads.advertise(advertisedApi(config, api.localAddress().getPort()));
@@ -185,8 +188,12 @@ public final class LiveCloudServer implements AutoCloseable {
             server.stats = stats;
             server.storage = storage;
             server.records = records;
+            server.recordNotifier = recordNotifier;
             server.recording = new RecordPlanner(records, streamJobs, server.localEndpoints, storage,
-                    store::saveRecordFile, key -> {
+                    file -> {
+                        store.saveRecordFile(file);
+                        recordNotifier.fileStored(file);
+                    }, key -> {
                 LiveStream s = hub.find(key);
                 return s != null && s.publisher() != null;
             }, key -> {
@@ -196,7 +203,7 @@ public final class LiveCloudServer implements AutoCloseable {
             }, file -> RecordPlanner.probeSeconds(FfmpegBinaries.configured(config.processing().ffmpegPath()), file),
                     config.dataDir().resolve("recording"), clock);
             streamJobs.register(server.recording);
-            recordingMeters(server.meterRegistry(), server.recording);
+            recordingMeters(server.meterRegistry(), server.recording, recordNotifier);
             log.info("LiveCloud listening ({}): rtmp {}  media-http {}  api {}  data {}", transport.name(),
                     rtmp.localAddress().getPort(), http.localAddress().getPort(), api.localAddress().getPort(),
                     config.dataDir().toAbsolutePath());
@@ -312,7 +319,15 @@ public final class LiveCloudServer implements AutoCloseable {
     }
 
     /** The recorder's health on /metrics: recordings running, files stored, puts retried and given up. */
-    private static void recordingMeters(io.micrometer.core.instrument.MeterRegistry registry, RecordPlanner r) {
+    private static void recordingMeters(io.micrometer.core.instrument.MeterRegistry registry, RecordPlanner r,
+                                        RecordNotifier n) {
+        io.micrometer.core.instrument.FunctionCounter.builder("livecloud.record.callbacks.delivered", n.delivered,
+                java.util.concurrent.atomic.LongAdder::sum).description("Recording callbacks delivered").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("livecloud.record.callbacks.failed", n.failed,
+                java.util.concurrent.atomic.LongAdder::sum).description("Recording callbacks given up").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("livecloud.record.callbacks.dropped", n.dropped,
+                java.util.concurrent.atomic.LongAdder::sum).description("Recording callbacks dropped on a full queue")
+                .register(registry);
         io.micrometer.core.instrument.Gauge.builder("livecloud.recordings.active", r, RecordPlanner::active)
                 .description("Recordings running (one per stream and format)").register(registry);
         io.micrometer.core.instrument.FunctionCounter.builder("livecloud.record.files.stored", r,
@@ -455,6 +470,9 @@ public final class LiveCloudServer implements AutoCloseable {
         }
         if (recording != null) {
             recording.close(); // after the children: their last files are stored and indexed before the store closes
+        }
+        if (recordNotifier != null) {
+            recordNotifier.close(); // callbacks still queued are not delivered: the node is going away
         }
         if (cnamePoller != null) {
             cnamePoller.close();

@@ -257,7 +257,27 @@ class RecordEndToEndTest {
                         d.stuckPlayerMillis(), d.maxPublisherKbps()))
                 .withStorage(new ServerConfig.Storage(s3.endpoint(), null, S3ProxyServer.ACCESS_KEY,
                         S3ProxyServer.SECRET_KEY));
+        java.util.concurrent.BlockingQueue<String> callbacks = new java.util.concurrent.LinkedBlockingQueue<>();
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/recorded", exchange -> {
+            callbacks.add(exchange.getRequestMethod() + " " + exchange.getRequestHeaders().getFirst("Content-Type")
+                    + " " + new String(exchange.getRequestBody().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        receiver.start();
         try (TestNode node = new TestNode(config, false); Ffmpeg ffmpeg = new Ffmpeg()) {
+            com.aliyuncs.live.model.v20161101.AddLiveRecordNotifyConfigRequest notify =
+                    new com.aliyuncs.live.model.v20161101.AddLiveRecordNotifyConfigRequest();
+            notify.setDomainName(PLAY);
+            notify.setNotifyUrl("http://127.0.0.1:" + receiver.getAddress().getPort() + "/recorded");
+            send(node, notify);
+            com.aliyuncs.live.model.v20161101.DescribeLiveRecordNotifyConfigRequest describeNotify =
+                    new com.aliyuncs.live.model.v20161101.DescribeLiveRecordNotifyConfigRequest();
+            describeNotify.setDomainName(PUSH);
+            assertThat(send(node, describeNotify).getLiveRecordNotifyConfig().getNotifyUrl())
+                    .isEqualTo(notify.getNotifyUrl());
             AddLiveAppRecordConfigRequest toS3 = config("dead", List.of(format("mp4", 15)));
             toS3.setOssBucket(BUCKET);
             send(node, toS3);
@@ -291,6 +311,22 @@ class RecordEndToEndTest {
             assertThat(kept).singleElement().satisfies(k -> assertThat(k.toString()).contains("record/live/dead/")
                     .endsWith(".mp4"));
             assertThat(duration(ffmpeg, kept.get(0))).isCloseTo(10.0, within(1.0));
+
+            // one callback, for the file that was stored, as the cloud sends it
+            String callback = callbacks.poll(10, TimeUnit.SECONDS);
+            assertThat(callback).startsWith("POST application/json {");
+            com.fasterxml.jackson.databind.JsonNode body = JSON.readTree(callback.substring(callback.indexOf('{')));
+            RecordIndexInfo f = stored.get(0);
+            assertThat(body.path("domain").asText()).isEqualTo(PUSH);
+            assertThat(body.path("app").asText()).isEqualTo("live");
+            assertThat(body.path("stream").asText()).isEqualTo("alive");
+            assertThat(body.path("uri").asText()).isEqualTo(f.getOssObject());
+            assertThat(body.path("duration").asDouble()).isCloseTo(f.getDuration(), within(0.01));
+            assertThat(body.path("start_time").asLong()).isEqualTo(time(f.getStartTime()).getEpochSecond());
+            assertThat(body.path("stop_time").asLong()).isEqualTo(time(f.getEndTime()).getEpochSecond());
+            assertThat(callbacks.poll(1, TimeUnit.SECONDS)).as("none for the file that was not stored").isNull();
+        } finally {
+            receiver.stop(0);
         }
     }
 }
