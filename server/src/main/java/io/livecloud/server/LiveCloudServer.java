@@ -117,7 +117,7 @@ public final class LiveCloudServer implements AutoCloseable {
             catalog = new DomainCatalog(store, config.control(), clock);
             blocks = new StreamBlockList(store, clock);
             transcodes = new TranscodeCatalog(store, catalog, clock);
-            records = new RecordCatalog(store, catalog, clock, storage::resolve);
+            records = new RecordCatalog(store, catalog, clock, storage::check);
             firstStart = catalog.createDemoDomainsIfEmpty();
             accessKey = AdminAccessKey.load(store, config.dataDir(), System.getenv());
         } catch (RuntimeException e) {

@@ -35,6 +35,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
@@ -126,6 +127,15 @@ class RecordEndToEndTest {
                 toS3.setOssBucket(BUCKET);
                 toS3.setOssEndpoint("127.0.0.1:" + s3.port());
                 send(node, toS3);
+                AddLiveAppRecordConfigRequest missing = config("cam3", List.of(format("mp4", 15)));
+                missing.setOssBucket("no-such-bucket");
+                assertThatThrownBy(() -> send(node, missing)).isInstanceOf(ClientException.class)
+                        .hasMessageContaining("InvalidOssBucket.Unavailable").hasMessageContaining("does not exist");
+                AddLiveAppRecordConfigRequest elsewhere = config("cam3", List.of(format("mp4", 15)));
+                elsewhere.setOssBucket(BUCKET);
+                elsewhere.setOssEndpoint("oss-cn-shanghai.aliyuncs.com");
+                assertThatThrownBy(() -> send(node, elsewhere)).isInstanceOf(ClientException.class)
+                        .hasMessageContaining("storage.s3.endpoint");
                 AddLiveAppRecordConfigRequest onDemand = config(null, List.of(format("mp4", 15)));
                 onDemand.setOnDemand(1);
                 onDemand.setDelayTime(15);

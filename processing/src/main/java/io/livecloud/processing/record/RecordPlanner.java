@@ -117,7 +117,56 @@ public final class RecordPlanner implements StreamJobs.Planner, AutoCloseable {
         this.clock = clock;
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "record"));
         this.uploads = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "record-upload"));
+        thread.execute(this::setAsideInterrupted);
         thread.scheduleWithFixedDelay(this::tick, 500, 500, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Files a previous run of the node left in the work directory (it stopped without finishing them: killed, a
+     * power cut) are not stored automatically — their times are unknown; they are moved to
+     * {@code <work>/failed/interrupted/} for the operator, with one log line.
+     */
+    private void setAsideInterrupted() {
+        if (!Files.isDirectory(work)) {
+            return;
+        }
+        Path failed = work.resolve("failed");
+        List<Path> left;
+        try (Stream<Path> files = Files.walk(work)) {
+            left = files.filter(Files::isRegularFile).filter(f -> !f.startsWith(failed)).toList();
+        } catch (IOException e) {
+            log.warn("cannot look for interrupted recordings in {}: {}", work, e.toString());
+            return;
+        }
+        int moved = 0;
+        for (Path f : left) {
+            try {
+                Path target = failed.resolve("interrupted").resolve(work.relativize(f));
+                Files.createDirectories(target.getParent());
+                Files.move(f, target, StandardCopyOption.REPLACE_EXISTING);
+                moved++;
+            } catch (IOException e) {
+                log.warn("cannot set aside the interrupted recording file {}: {}", f, e.toString());
+            }
+        }
+        if (moved > 0) {
+            log.warn("{} file(s) of recordings interrupted by the node's last stop moved to {}", moved,
+                    failed.resolve("interrupted"));
+        }
+        List<Path> dirs;
+        try (Stream<Path> all = Files.walk(work)) {
+            dirs = all.filter(Files::isDirectory).filter(d -> !d.startsWith(failed) && !d.equals(work))
+                    .sorted(Comparator.reverseOrder()).toList();
+        } catch (IOException e) {
+            return;
+        }
+        for (Path d : dirs) {
+            try {
+                Files.deleteIfExists(d);
+            } catch (IOException notEmpty) {
+                // a file could not be moved: leave its directory
+            }
+        }
     }
 
     private static Thread daemon(Runnable r, String name) {

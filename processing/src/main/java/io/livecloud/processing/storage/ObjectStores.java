@@ -39,6 +39,23 @@ public final class ObjectStores implements StorageResolver, AutoCloseable {
         return s3.bucket(bucket);
     }
 
+    /**
+     * For a configuration being added: resolves the store and, for a bucket, asks the server that it exists and the
+     * node's key may use it, so a typo is refused at once instead of failing every recording later.
+     *
+     * @throws IllegalArgumentException saying what is wrong
+     */
+    public void check(String endpoint, String bucket) {
+        ObjectStore store = resolve(endpoint, bucket);
+        if (store instanceof S3ObjectStore s3Store) {
+            try {
+                s3Store.checkReachable();
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
+        }
+    }
+
     @Override
     public void close() {
         if (s3 != null) {

@@ -96,6 +96,11 @@ public final class S3ObjectStore implements ObjectStore {
         return "S3 bucket " + bucket + " at " + endpoint;
     }
 
+    /** Whether the bucket exists and the node's key may use it (a HEAD of the bucket). */
+    public void checkReachable() throws IOException {
+        bucketMustExist();
+    }
+
     private void bucketMustExist() throws IOException {
         call("find the bucket", () -> client.headBucket(b -> b.bucket(bucket)));
     }

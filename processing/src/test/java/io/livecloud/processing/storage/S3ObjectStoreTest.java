@@ -113,6 +113,10 @@ class S3ObjectStoreTest {
         assertThatThrownBy(() -> stores.resolve(null, "Bad_Bucket")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("bucket name");
 
+        stores.check(null, "recordings");
+        assertThatThrownBy(() -> stores.check(null, "no-such-bucket")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("does not exist");
+
         ObjectStores localOnly = new ObjectStores(local, null);
         assertThat(localOnly.resolve(null, null)).isSameAs(local);
         assertThatThrownBy(() -> localOnly.resolve(null, "recordings")).isInstanceOf(IllegalArgumentException.class)

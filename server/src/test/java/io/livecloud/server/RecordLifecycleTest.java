@@ -18,10 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * DelayTime shorter than the hub's grace: a publisher gone for DelayTime ends the recording (its file stored) while
- * the stream itself still waits for the publisher.
+ * The ends of a recording: DelayTime shorter than the hub's grace ends it (its file stored) while the stream itself
+ * still waits for the publisher; files a stopped node left unfinished are set aside at the next start.
  */
-class RecordDelayTimeTest {
+class RecordLifecycleTest {
     @Test
     void aPublisherGoneForDelayTimeEndsTheRecordingBeforeTheGraceEnds(@TempDir Path data) throws Exception {
         HubSettings d = HubSettings.defaults();
@@ -56,6 +56,21 @@ class RecordDelayTimeTest {
             Ffmpeg.Proc decode = ffmpeg.start("ffmpeg", List.of("-v", "error", "-i", file.toString(), "-f", "null", "-"));
             assertThat(decode.waitFor(30)).isZero();
             assertThat(decode.stderr().trim()).isEmpty();
+        }
+    }
+
+    @Test
+    void filesARecordingLeftWhenTheNodeDiedAreSetAsideAtTheNextStart(@TempDir Path data) throws Exception {
+        Path run = data.resolve("recording").resolve("push.livecloud.localhost").resolve("live").resolve("cam")
+                .resolve("mp4-20300101-080000-000").resolve("run-1");
+        java.nio.file.Files.createDirectories(run);
+        java.nio.file.Files.writeString(run.resolve("part-000001.mp4"), "not finished");
+        try (TestNode node = new TestNode(TestNode.config(data), false)) {
+            Path kept = data.resolve("recording").resolve("failed").resolve("interrupted")
+                    .resolve("push.livecloud.localhost/live/cam/mp4-20300101-080000-000/run-1/part-000001.mp4");
+            await().atMost(5, TimeUnit.SECONDS).until(() -> java.nio.file.Files.exists(kept));
+            assertThat(java.nio.file.Files.readString(kept)).isEqualTo("not finished");
+            await().atMost(5, TimeUnit.SECONDS).until(() -> !java.nio.file.Files.exists(run));
         }
     }
 }
