@@ -79,6 +79,19 @@ class RecordCliTest {
             assertThat(cli(node, dir, "record", "files", push, "live", "cam", "--json").out())
                     .contains("\"RecordIndexInfo\"");
 
+            Run noCallback = cli(node, dir, "record", "notify", play);
+            assertThat(noCallback.exit()).isEqualTo(1);
+            assertThat(noCallback.err()).contains("InvalidConfig.NotFound");
+            assertThat(cli(node, dir, "record", "notify", play, "http://127.0.0.1:9/recorded").out())
+                    .contains("POSTed to http://127.0.0.1:9/recorded");
+            assertThat(cli(node, dir, "record", "notify", push).out()).contains(push)
+                    .contains("http://127.0.0.1:9/recorded");
+            Run badUrl = cli(node, dir, "record", "notify", push, "ftp://x");
+            assertThat(badUrl.exit()).isEqualTo(1);
+            assertThat(badUrl.err()).contains("InvalidNotifyUrl.Malformed");
+            assertThat(cli(node, dir, "record", "notify", push, "--off").exit()).isZero();
+            assertThat(cli(node, dir, "record", "notify", push).exit()).isEqualTo(1);
+
             assertThat(cli(node, dir, "record", "rm", push, "live", "--stream", "cam").exit()).isZero();
             assertThat(cli(node, dir, "record", "list", push).out()).contains("1 configuration(s)");
             Run gone = cli(node, dir, "record", "rm", push, "live", "--stream", "cam");

@@ -72,6 +72,7 @@ public final class Cli {
               record list DOMAIN [--app A]           recording configurations
               record rm DOMAIN APP [--stream S]
               record files DOMAIN APP STREAM [--from T] [--to T]   recorded files (default: last 24 h)
+              record notify DOMAIN [URL | --off]     the callback per recorded file: show, set or remove
             Their options:
               --api URL           the node's API (default http://127.0.0.1:8090)
               --data-dir DIR      where to find access-key.properties (default ./data), unless
@@ -200,6 +201,7 @@ public final class Cli {
                 case "record list", "record ls" -> new RecordCommands(this, rest).list();
                 case "record rm", "record delete" -> new RecordCommands(this, rest).remove();
                 case "record files" -> new RecordCommands(this, rest).files();
+                case "record notify" -> new RecordCommands(this, rest).notifyUrl();
                 default -> throw new IllegalArgumentException("unknown command: " + command + " " + sub);
             }
             return 0;

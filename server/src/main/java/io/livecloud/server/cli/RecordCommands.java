@@ -130,4 +130,36 @@ final class RecordCommands {
                 + (answer.json().path("TotalNum").asInt() > items.size() ? " (first " + items.size() + " of "
                 + answer.json().path("TotalNum").asInt() + ")" : ""));
     }
+
+    /** {@code record notify DOMAIN [URL | --off]}: shows, sets or removes the callback per recorded file. */
+    void notifyUrl() throws ApiClient.ApiError, ApiClient.Unreachable {
+        a.allow("record notify", "--off");
+        List<String> pos = a.positional();
+        if (pos.isEmpty() || pos.size() > 2 || (pos.size() == 2 && a.has("--off"))) {
+            throw new IllegalArgumentException("record notify takes a domain and a URL, a domain and --off, or a domain "
+                    + "alone to show it: record notify DOMAIN [URL | --off]");
+        }
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("DomainName", pos.get(0));
+        if (a.has("--off")) {
+            ApiClient.Answer answer = cli.call(a, "DeleteLiveRecordNotifyConfig", p);
+            if (!cli.json(a, answer)) {
+                cli.out.println(pos.get(0) + ": no recording callbacks any more");
+            }
+            return;
+        }
+        if (pos.size() == 2) {
+            p.put("NotifyUrl", pos.get(1));
+            ApiClient.Answer answer = cli.call(a, "AddLiveRecordNotifyConfig", p);
+            if (!cli.json(a, answer)) {
+                cli.out.println(pos.get(0) + ": every recorded file is POSTed to " + pos.get(1));
+            }
+            return;
+        }
+        ApiClient.Answer answer = cli.call(a, "DescribeLiveRecordNotifyConfig", p);
+        if (!cli.json(a, answer)) {
+            JsonNode c = answer.json().path("LiveRecordNotifyConfig");
+            cli.out.println(c.path("DomainName").asText() + ": recorded files are POSTed to " + c.path("NotifyUrl").asText());
+        }
+    }
 }
