@@ -117,7 +117,7 @@ public final class RecordPlanner implements StreamJobs.Planner, AutoCloseable {
         this.clock = clock;
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "record"));
         this.uploads = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "record-upload"));
-        thread.execute(this::setAsideInterrupted);
+        setAsideInterrupted(); // before any recording of this run can begin
         thread.scheduleWithFixedDelay(this::tick, 500, 500, TimeUnit.MILLISECONDS);
     }
 
