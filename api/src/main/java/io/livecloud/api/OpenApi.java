@@ -117,6 +117,16 @@ public final class OpenApi {
         return this;
     }
 
+    /**
+     * Adds the recording actions (AddLiveAppRecordConfig, …, DescribeLiveStreamRecordIndexFiles) and, with a
+     * notifier, the recording callbacks (AddLiveRecordNotifyConfig, …).
+     */
+    public OpenApi withRecording(io.livecloud.control.record.RecordCatalog records,
+                                 io.livecloud.control.record.RecordNotifier notifier) {
+        actions.register(table -> RecordActions.register(table, records, notifier));
+        return this;
+    }
+
     /** The actions served, in a stable order. */
     public List<String> actionNames() {
         return List.copyOf(actions.names());

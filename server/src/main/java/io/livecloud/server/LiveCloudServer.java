@@ -31,6 +31,12 @@ import io.livecloud.processing.LocalEndpoints;
 import io.livecloud.processing.StreamJobs;
 import io.livecloud.processing.snapshot.SnapshotPlanner;
 import io.livecloud.processing.storage.LocalObjectStore;
+import io.livecloud.processing.storage.ObjectStores;
+import io.livecloud.processing.storage.S3Storage;
+import io.livecloud.processing.record.RecordPlanner;
+import io.livecloud.control.record.RecordCatalog;
+import io.livecloud.control.record.RecordNotifier;
+import io.livecloud.media.hub.StreamStats;
 import io.livecloud.processing.storage.StorageResolver;
 import io.livecloud.processing.transcode.TranscodePlanner;
 import io.livecloud.control.snapshot.SnapshotCatalog;
@@ -72,7 +78,10 @@ public final class LiveCloudServer implements AutoCloseable {
     private volatile TranscodePlanner transcoding;
     private FfmpegSupervisor supervisor; // guarded by this; made on the first job, so a node without processing never extracts ffmpeg
     private volatile TrafficStats stats;
-    private volatile StorageResolver storage;
+    private volatile ObjectStores storage;
+    private volatile RecordCatalog records;
+    private volatile RecordPlanner recording;
+    private volatile RecordNotifier recordNotifier;
     private volatile SnapshotCatalog snapshots;
     private volatile SnapshotPlanner snapshotting;
 
@@ -100,6 +109,7 @@ public final class LiveCloudServer implements AutoCloseable {
             throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
         }
         CnameChecker cnameChecker = new CnameChecker(config.cname().resolver(), null); // refuses a bad resolver address
+        ObjectStores storage = storageResolver(config); // refuses storage.s3.* without keys before anything opens
         ControlStore store = openStore(config);
         Clock clock = Clock.systemUTC();
         DomainCatalog catalog;
@@ -107,17 +117,19 @@ public final class LiveCloudServer implements AutoCloseable {
         AdminAccessKey accessKey;
         StreamBlockList blocks;
         TranscodeCatalog transcodes;
-        StorageResolver storage = storageResolver(config.dataDir());
         SnapshotCatalog snapshots;
+        RecordCatalog records;
         try {
             catalog = new DomainCatalog(store, config.control(), clock);
             blocks = new StreamBlockList(store, clock);
             transcodes = new TranscodeCatalog(store, catalog, clock);
             snapshots = new SnapshotCatalog(store, catalog, clock, storage::resolve);
+            records = new RecordCatalog(store, catalog, clock, storage::check);
             firstStart = catalog.createDemoDomainsIfEmpty();
             accessKey = AdminAccessKey.load(store, config.dataDir(), System.getenv());
         } catch (RuntimeException e) {
             store.close();
+            storage.close();
             throw e;
         }
         InternalAccess internal = new InternalAccess();
@@ -153,6 +165,8 @@ public final class LiveCloudServer implements AutoCloseable {
             openApi.withStatistics(stats);
             openApi.withTranscoding(transcodes, new TranscodeJobsView(streamJobs));
             openApi.withSnapshots(snapshots);
+            RecordNotifier recordNotifier = new RecordNotifier(store, clock);
+            openApi.withRecording(records, recordNotifier);
             ApiHttpServer api = new ApiHttpServer(transport, address(config, config.apiPort()), hub, http::hlsViewers,
                     notifier, logDownloads, openApi, new ConsoleSessions(accessKey::secretOf, clock), storage);
             logDownloads.advertise(advertisedApi(config, api.localAddress().getPort()));
@@ -187,6 +201,23 @@ public final class LiveCloudServer implements AutoCloseable {
             server.registerSnapshotMeters();
             self[0] = server;
             server.stats = stats;
+            server.records = records;
+            server.recordNotifier = recordNotifier;
+            server.recording = new RecordPlanner(records, streamJobs, server.localEndpoints, storage,
+                    file -> {
+                        store.saveRecordFile(file);
+                        recordNotifier.fileStored(file);
+                    }, key -> {
+                LiveStream s = hub.find(key);
+                return s != null && s.publisher() != null;
+            }, key -> {
+                LiveStream s = hub.find(key);
+                StreamStats.Snapshot v = s == null ? StreamStats.Snapshot.EMPTY : s.stats().snapshot();
+                return new RecordPlanner.Picture(v.width(), v.height());
+            }, file -> RecordPlanner.probeSeconds(FfmpegBinaries.configured(config.processing().ffmpegPath()), file),
+                    config.dataDir().resolve("recording"), clock);
+            streamJobs.register(server.recording);
+            recordingMeters(server.meterRegistry(), server.recording, recordNotifier);
             log.info("LiveCloud listening ({}): rtmp {}  media-http {}  api {}  data {}", transport.name(),
                     rtmp.localAddress().getPort(), http.localAddress().getPort(), api.localAddress().getPort(),
                     config.dataDir().toAbsolutePath());
@@ -210,6 +241,7 @@ public final class LiveCloudServer implements AutoCloseable {
             accessLog.close();
             stats.close();
             store.close();
+            storage.close();
             throw new IllegalStateException("cannot listen on the configured ports: " + e, e);
         }
     }
@@ -228,11 +260,53 @@ public final class LiveCloudServer implements AutoCloseable {
     }
 
     /**
-     * Where recordings and snapshots go: the configuration's OssEndpoint/OssBucket resolved to a store. This node has
-     * no object storage configured, so everything goes to {@code <data-dir>/storage} and a bucket is refused.
+     * Where recordings and snapshots go: {@code <data-dir>/storage}, and with {@code storage.s3.endpoint} set, the
+     * buckets of that S3-compatible storage (keys from the config or {@code LIVECLOUD_S3_*}).
      */
-    private static StorageResolver storageResolver(java.nio.file.Path dataDir) {
-        return StorageResolver.localOnly(new LocalObjectStore(StorageResolver.defaultLocalRoot(dataDir)));
+    private static ObjectStores storageResolver(ServerConfig config) {
+        LocalObjectStore local = new LocalObjectStore(StorageResolver.defaultLocalRoot(config.dataDir()));
+        ServerConfig.Storage s = config.storage().withEnvironment(System.getenv());
+        if (!s.configured()) {
+            log.info("object storage: {} (no storage.s3.endpoint: configurations with an OssBucket are refused)",
+                    local.describe());
+            return new ObjectStores(local, null);
+        }
+        S3Storage.Settings settings = new S3Storage.Settings(s.s3Endpoint(), s.s3Region(), s.s3AccessKeyId(),
+                s.s3SecretAccessKey());
+        log.info("object storage: {} and {}", local.describe(), settings);
+        return new ObjectStores(local, new S3Storage(settings));
+    }
+
+    /** The recording configurations and the index of recorded files. */
+    public RecordCatalog records() {
+        return records;
+    }
+
+    /** The recorder: one ffmpeg remux per format of a stream's recording configuration. */
+    public RecordPlanner recording() {
+        return recording;
+    }
+
+    /** The recorder's health on /metrics: recordings running, files stored, puts retried and given up. */
+    private static void recordingMeters(io.micrometer.core.instrument.MeterRegistry registry, RecordPlanner r,
+                                        RecordNotifier n) {
+        io.micrometer.core.instrument.FunctionCounter.builder("livecloud.record.callbacks.delivered", n.delivered,
+                java.util.concurrent.atomic.LongAdder::sum).description("Recording callbacks delivered").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("livecloud.record.callbacks.failed", n.failed,
+                java.util.concurrent.atomic.LongAdder::sum).description("Recording callbacks given up").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("livecloud.record.callbacks.dropped", n.dropped,
+                java.util.concurrent.atomic.LongAdder::sum).description("Recording callbacks dropped on a full queue")
+                .register(registry);
+        io.micrometer.core.instrument.Gauge.builder("livecloud.recordings.active", r, RecordPlanner::active)
+                .description("Recordings running (one per stream and format)").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("livecloud.record.files.stored", r,
+                RecordPlanner::storedTotal).description("Recording files, slices and playlists stored").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("livecloud.record.put.retries", r,
+                RecordPlanner::putRetriesTotal).description("Recording puts that failed and were tried again")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("livecloud.record.put.failures", r,
+                RecordPlanner::putFailuresTotal).description("Recording files not stored after every attempt (kept "
+                        + "under <data-dir>/recording/failed)").register(registry);
     }
 
     /** Snapshot counters on {@code /metrics}: objects stored, and puts or index writes that failed. */
@@ -436,6 +510,12 @@ public final class LiveCloudServer implements AutoCloseable {
         if (children != null) {
             children.close(); // SIGTERM first, while the media ports still run: recordings get their trailers
         }
+        if (recording != null) {
+            recording.close(); // after the children: their last files are stored and indexed before the store closes
+        }
+        if (recordNotifier != null) {
+            recordNotifier.close(); // callbacks still queued are not delivered: the node is going away
+        }
         if (cnamePoller != null) {
             cnamePoller.close();
         }
@@ -448,6 +528,9 @@ public final class LiveCloudServer implements AutoCloseable {
         notifier.close(); // callbacks still queued are not delivered: the node is going away
         accessLog.close(); // after the loops: the sessions they ended are in the files
         stats.close(); // after the loops: the bytes of the sessions they ended are counted
+        if (storage != null) {
+            storage.close();
+        }
         store.close();
         log.info("LiveCloud stopped");
     }

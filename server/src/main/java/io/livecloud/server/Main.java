@@ -21,6 +21,7 @@ public final class Main {
               stats      a domain's traffic, bandwidth and viewers (1- and 5-minute statistics)
               usage      a domain's month for billing: traffic (GB), daily bandwidth peaks, 95th percentile
               snapshot   snapshot configurations of a domain's apps, and the snapshots taken of a stream
+              record     recording configurations and the recorded files
               version    print the version
               help       print this text
 
@@ -52,7 +53,7 @@ public final class Main {
                 case "serve" -> {
                     return serve(parseServeOptions(rest), out);
                 }
-                case "domain", "auth", "urls", "streams", "stats", "usage", "transcode", "snapshot" -> {
+                case "domain", "auth", "urls", "streams", "stats", "usage", "transcode", "snapshot", "record" -> {
                     return io.livecloud.server.cli.Cli.run(command, rest, out, err);
                 }
                 case "version", "--version" -> {

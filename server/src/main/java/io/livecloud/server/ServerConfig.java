@@ -19,7 +19,8 @@ import java.util.Map;
  */
 public record ServerConfig(String bindAddress, int rtmpPort, int httpPort, int apiPort, Path dataDir,
                            int workerThreads, HubSettings hub, HlsSettings hls, Processing processing,
-                           ControlSettings control, Database db, Cname cname, int accessLogRetentionDays) {
+                           ControlSettings control, Database db, Cname cname, int accessLogRetentionDays,
+                           Storage storage) {
 
     /**
      * The control plane's store: {@code url} null means the embedded H2 file under the data directory; otherwise
@@ -48,6 +49,41 @@ public record ServerConfig(String bindAddress, int rtmpPort, int httpPort, int a
     }
 
     /**
+     * Object storage for recordings and snapshots ({@code storage.s3.*}): an S3-compatible endpoint
+     * ({@code http(s)://host[:port]}, path-style) and its credentials; {@code endpoint} null = none, everything goes
+     * to {@code <data-dir>/storage}. The keys may instead come from the environment
+     * ({@code LIVECLOUD_S3_ACCESS_KEY_ID}, {@code LIVECLOUD_S3_SECRET_ACCESS_KEY}), which keeps them out of the file.
+     */
+    public record Storage(String s3Endpoint, String s3Region, String s3AccessKeyId, String s3SecretAccessKey) {
+        static final Storage NONE = new Storage(null, "us-east-1", null, null);
+
+        private Storage withYaml(YamlSection s3) {
+            return new Storage(s3.string("endpoint", s3Endpoint), s3.string("region", s3Region),
+                    s3.string("accessKeyId", s3AccessKeyId), s3.string("secretAccessKey", s3SecretAccessKey));
+        }
+
+        /** The configured keys, else the environment's. */
+        public Storage withEnvironment(Map<String, String> env) {
+            return new Storage(s3Endpoint, s3Region,
+                    blank(s3AccessKeyId) ? env.get("LIVECLOUD_S3_ACCESS_KEY_ID") : s3AccessKeyId,
+                    blank(s3SecretAccessKey) ? env.get("LIVECLOUD_S3_SECRET_ACCESS_KEY") : s3SecretAccessKey);
+        }
+
+        public boolean configured() {
+            return !blank(s3Endpoint);
+        }
+
+        private static boolean blank(String v) {
+            return v == null || v.isBlank();
+        }
+
+        @Override
+        public String toString() { // never the secret
+            return "Storage[s3Endpoint=" + s3Endpoint + ", s3Region=" + s3Region + ", s3AccessKeyId=" + s3AccessKeyId + "]";
+        }
+    }
+
+    /**
      * @param resolver      DNS server ({@code host} or {@code host:port}) the CNAME check asks; null = the system's
      * @param checkSeconds  how often every domain's CNAME is checked
      */
@@ -63,7 +99,7 @@ public record ServerConfig(String bindAddress, int rtmpPort, int httpPort, int a
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", 1935, 8080, 8090, Path.of("data"), 0, HubSettings.defaults(),
                 HlsSettings.defaults(), Processing.defaults(),
-                ControlSettings.defaults(), Database.EMBEDDED, new Cname(null, 300), 30);
+                ControlSettings.defaults(), Database.EMBEDDED, new Cname(null, 300), 30, Storage.NONE);
     }
 
     /** Applies a YAML document (see README, "Configuration") on top of this config. */
@@ -118,7 +154,8 @@ public record ServerConfig(String bindAddress, int rtmpPort, int httpPort, int a
                         dbSection.string("password", db.password())),
                 new Cname(cnameSection.string("resolver", cname.resolver()),
                         cnameSection.longValue("checkSeconds", cname.checkSeconds())),
-                (int) r.section("accessLog").longValue("retentionDays", accessLogRetentionDays));
+                (int) r.section("accessLog").longValue("retentionDays", accessLogRetentionDays),
+                storage.withYaml(r.section("storage").section("s3")));
     }
 
     public ServerConfig withYamlFile(Path file) throws IOException {
@@ -128,42 +165,47 @@ public record ServerConfig(String bindAddress, int rtmpPort, int httpPort, int a
     }
 
     public ServerConfig withPorts(int rtmp, int http, int api) {
-        return new ServerConfig(bindAddress, rtmp, http, api, dataDir, workerThreads, hub, hls, processing, control, db, cname, accessLogRetentionDays);
+        return new ServerConfig(bindAddress, rtmp, http, api, dataDir, workerThreads, hub, hls, processing, control, db, cname, accessLogRetentionDays, storage);
     }
 
     public ServerConfig withDataDir(Path dir) {
-        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dir, workerThreads, hub, hls, processing, control, db, cname, accessLogRetentionDays);
+        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dir, workerThreads, hub, hls, processing, control, db, cname, accessLogRetentionDays, storage);
     }
 
     public ServerConfig withBindAddress(String address) {
-        return new ServerConfig(address, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, hls, processing, control, db, cname, accessLogRetentionDays);
+        return new ServerConfig(address, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, hls, processing, control, db, cname, accessLogRetentionDays, storage);
     }
 
     public ServerConfig withHub(HubSettings settings) {
-        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, settings, hls, processing, control, db, cname, accessLogRetentionDays);
+        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, settings, hls, processing, control, db, cname, accessLogRetentionDays, storage);
     }
 
     public ServerConfig withHls(HlsSettings settings) {
-        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, settings, processing, control, db, cname, accessLogRetentionDays);
+        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, settings, processing, control, db, cname, accessLogRetentionDays, storage);
     }
 
     public ServerConfig withControl(ControlSettings settings) {
-        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, hls, processing, settings, db, cname, accessLogRetentionDays);
+        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, hls, processing, settings, db, cname, accessLogRetentionDays, storage);
     }
 
     public ServerConfig withProcessing(Processing settings) {
-        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, hls, settings, control, db, cname, accessLogRetentionDays);
+        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, hls, settings, control, db, cname, accessLogRetentionDays, storage);
     }
 
     /** {@code url} null = the embedded H2 file. */
     public ServerConfig withDatabase(String url, String user, String password) {
         return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, hls, processing, control,
-                new Database(url, user, password), cname, accessLogRetentionDays);
+                new Database(url, user, password), cname, accessLogRetentionDays, storage);
     }
 
     public ServerConfig withCname(String resolver, long checkSeconds) {
         return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, hls, processing, control, db,
-                new Cname(resolver, checkSeconds), accessLogRetentionDays);
+                new Cname(resolver, checkSeconds), accessLogRetentionDays, storage);
+    }
+
+    public ServerConfig withStorage(Storage settings) {
+        return new ServerConfig(bindAddress, rtmpPort, httpPort, apiPort, dataDir, workerThreads, hub, hls, processing, control, db,
+                cname, accessLogRetentionDays, settings);
     }
 
     /** A typed view of one YAML mapping, naming the full key in errors. */

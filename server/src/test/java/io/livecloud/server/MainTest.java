@@ -43,6 +43,31 @@ class MainTest {
     }
 
     @Test
+    void objectStorageKeysComeFromTheFileOrTheEnvironmentAndTheSecretIsNeverPrinted(@TempDir Path dir) throws Exception {
+        Path yaml = dir.resolve("s3.yaml");
+        Files.writeString(yaml, """
+                storage:
+                  s3:
+                    endpoint: http://127.0.0.1:9000
+                    accessKeyId: from-file
+                """);
+        ServerConfig c = Main.parseServeOptions(new ArrayDeque<>(List.of("--config", yaml.toString())));
+        assertThat(c.storage().configured()).isTrue();
+        assertThat(c.storage().s3Region()).isEqualTo("us-east-1");
+        ServerConfig.Storage s = c.storage().withEnvironment(java.util.Map.of("LIVECLOUD_S3_ACCESS_KEY_ID", "from-env",
+                "LIVECLOUD_S3_SECRET_ACCESS_KEY", "env-secret"));
+        assertThat(s.s3AccessKeyId()).as("the file wins").isEqualTo("from-file");
+        assertThat(s.s3SecretAccessKey()).isEqualTo("env-secret");
+        assertThat(s.toString()).doesNotContain("env-secret");
+        assertThat(ServerConfig.defaults().storage().configured()).isFalse();
+
+        // an endpoint without a secret anywhere is refused at start, saying what to set
+        ServerConfig noSecret = c.withDataDir(dir.resolve("d")).withBindAddress("127.0.0.1").withPorts(0, 0, 0);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LiveCloudServer.start(noSecret).close())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("storage.s3.secretAccessKey");
+    }
+
+    @Test
     void badInputIsAOneLineErrorAndExitCodeTwo(@TempDir Path dir) throws Exception {
         assertThat(run("bogus")).isEqualTo(2);
         assertThat(run("serve", "--rtmp-port", "70000")).isEqualTo(2);

@@ -108,6 +108,21 @@ public interface ControlStore extends AutoCloseable {
     /** Deletes the rows of snapshots taken before {@code cutoff}; returns how many. */
     int deleteSnapshotsBefore(Instant cutoff);
 
+    /** Every recording configuration, its formats in the order given. */
+    List<io.livecloud.control.record.RecordConfig> recordConfigs();
+
+    /** Inserts the configuration (its domain, app and stream have none yet) with its formats. */
+    void saveRecordConfig(io.livecloud.control.record.RecordConfig config);
+
+    void deleteRecordConfig(String domain, String app, String stream);
+
+    /** Indexes a finished recording file (its record id is new). */
+    void saveRecordFile(io.livecloud.control.record.RecordFile file);
+
+    /** The files of a stream that overlap {@code [from, to)}, by start time. */
+    List<io.livecloud.control.record.RecordFile> recordFiles(String domain, String app, String stream, Instant from,
+                                                             Instant to);
+
     @Override
     void close();
 }

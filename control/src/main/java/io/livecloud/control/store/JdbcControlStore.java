@@ -198,6 +198,8 @@ public final class JdbcControlStore implements ControlStore {
             update(c, "DELETE FROM domain_mappings WHERE push_domain = ? OR play_domain = ?", name, name);
             update(c, "DELETE FROM transcode_bindings WHERE play_domain = ?", name);
             update(c, "DELETE FROM snapshot_configs WHERE push_domain = ?", name);
+            update(c, "DELETE FROM record_formats WHERE domain_name = ?", name);
+            update(c, "DELETE FROM record_configs WHERE domain_name = ?", name);
             update(c, "DELETE FROM domains WHERE name = ?", name);
             return null;
         });
@@ -862,5 +864,141 @@ public final class JdbcControlStore implements ControlStore {
             why += " (" + root.getMessage() + ")";
         }
         return new IllegalStateException("control store: cannot open " + redact(url) + ": " + redact(why), e);
+    }
+
+    // ---- recording (V5) ----------------------------------------------------------------------------------------
+
+    @Override
+    public List<io.livecloud.control.record.RecordConfig> recordConfigs() {
+        return inTransaction("read the recording configurations", c -> {
+            java.util.Map<List<String>, List<io.livecloud.control.record.RecordFormat>> formats = new java.util.HashMap<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT domain_name, app_name, stream_name, format, "
+                    + "object_prefix, slice_prefix, cycle_seconds, slice_seconds FROM record_formats ORDER BY position");
+                 ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    formats.computeIfAbsent(List.of(r.getString(1), r.getString(2), r.getString(3)), k -> new ArrayList<>())
+                            .add(new io.livecloud.control.record.RecordFormat(r.getString(4), r.getString(5),
+                                    r.getString(6), r.getInt(7), r.getInt(8)));
+                }
+            }
+            List<io.livecloud.control.record.RecordConfig> list = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT domain_name, app_name, stream_name, oss_endpoint, "
+                    + "oss_bucket, on_demand, delay_seconds, created_ms FROM record_configs");
+                 ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    List<String> key = List.of(r.getString(1), r.getString(2), r.getString(3));
+                    list.add(new io.livecloud.control.record.RecordConfig(key.get(0), key.get(1), key.get(2),
+                            r.getString(4), r.getString(5), formats.getOrDefault(key, List.of()), r.getInt(6),
+                            r.getInt(7), Instant.ofEpochMilli(r.getLong(8))));
+                }
+            }
+            return List.copyOf(list);
+        });
+    }
+
+    @Override
+    public void saveRecordConfig(io.livecloud.control.record.RecordConfig rc) {
+        Objects.requireNonNull(rc, "record config");
+        inTransaction("save recording configuration " + rc.domain() + "/" + rc.app() + "/" + rc.stream(), c -> {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO record_configs (domain_name, app_name, "
+                    + "stream_name, oss_endpoint, oss_bucket, on_demand, delay_seconds, created_ms) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                s.setString(1, rc.domain());
+                s.setString(2, rc.app());
+                s.setString(3, rc.stream());
+                s.setString(4, rc.ossEndpoint());
+                s.setString(5, rc.ossBucket());
+                s.setInt(6, rc.onDemand());
+                s.setInt(7, rc.delayTime());
+                s.setLong(8, rc.created().toEpochMilli());
+                s.executeUpdate();
+            }
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO record_formats (domain_name, app_name, "
+                    + "stream_name, position, format, object_prefix, slice_prefix, cycle_seconds, slice_seconds) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                int position = 0;
+                for (io.livecloud.control.record.RecordFormat f : rc.formats()) {
+                    s.setString(1, rc.domain());
+                    s.setString(2, rc.app());
+                    s.setString(3, rc.stream());
+                    s.setInt(4, position++);
+                    s.setString(5, f.format());
+                    s.setString(6, f.ossObjectPrefix());
+                    s.setString(7, f.sliceOssObjectPrefix());
+                    s.setInt(8, f.cycleDuration());
+                    s.setInt(9, f.sliceDuration());
+                    s.executeUpdate();
+                }
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void deleteRecordConfig(String domain, String app, String stream) {
+        inTransaction("delete recording configuration " + domain + "/" + app + "/" + stream, c -> {
+            update(c, "DELETE FROM record_formats WHERE domain_name = ? AND app_name = ? AND stream_name = ?",
+                    Objects.requireNonNull(domain), Objects.requireNonNull(app), Objects.requireNonNull(stream));
+            update(c, "DELETE FROM record_configs WHERE domain_name = ? AND app_name = ? AND stream_name = ?",
+                    domain, app, stream);
+            return null;
+        });
+    }
+
+    private static final String RECORD_FILE_COLUMNS = "record_id, domain_name, app_name, stream_name, format, "
+            + "oss_endpoint, oss_bucket, oss_object, record_url, duration_ms, width, height, start_ms, end_ms, created_ms";
+
+    @Override
+    public void saveRecordFile(io.livecloud.control.record.RecordFile f) {
+        Objects.requireNonNull(f, "record file");
+        inTransaction("index recording " + f.ossObject(), c -> {
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO record_files (" + RECORD_FILE_COLUMNS
+                    + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                s.setString(1, f.recordId());
+                s.setString(2, f.domain());
+                s.setString(3, f.app());
+                s.setString(4, f.stream());
+                s.setString(5, f.format());
+                s.setString(6, f.ossEndpoint());
+                s.setString(7, f.ossBucket());
+                s.setString(8, f.ossObject());
+                s.setString(9, f.recordUrl());
+                s.setLong(10, Math.round(f.duration() * 1000));
+                s.setInt(11, f.width());
+                s.setInt(12, f.height());
+                s.setLong(13, f.start().toEpochMilli());
+                s.setLong(14, f.end().toEpochMilli());
+                s.setLong(15, f.created().toEpochMilli());
+                s.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public List<io.livecloud.control.record.RecordFile> recordFiles(String domain, String app, String stream,
+                                                                    Instant from, Instant to) {
+        return inTransaction("read the recordings of " + domain + "/" + app + "/" + stream, c -> {
+            List<io.livecloud.control.record.RecordFile> list = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT " + RECORD_FILE_COLUMNS + " FROM record_files "
+                    + "WHERE domain_name = ? AND app_name = ? AND stream_name = ? AND start_ms < ? AND end_ms > ? "
+                    + "ORDER BY start_ms, record_id")) {
+                s.setString(1, domain);
+                s.setString(2, app);
+                s.setString(3, stream);
+                s.setLong(4, to.toEpochMilli());
+                s.setLong(5, from.toEpochMilli());
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        list.add(new io.livecloud.control.record.RecordFile(r.getString(1), r.getString(2),
+                                r.getString(3), r.getString(4), r.getString(5), r.getString(6), r.getString(7),
+                                r.getString(8), r.getString(9), r.getLong(10) / 1000.0, r.getInt(11), r.getInt(12),
+                                Instant.ofEpochMilli(r.getLong(13)), Instant.ofEpochMilli(r.getLong(14)),
+                                Instant.ofEpochMilli(r.getLong(15))));
+                    }
+                }
+            }
+            return List.copyOf(list);
+        });
     }
 }

@@ -530,4 +530,72 @@ abstract class ControlStoreContract {
         assertThat(store.snapshots("push.example.com", "live", "cam", T0, T0.plusSeconds(3600), 100, false)).hasSize(3);
         assertThat(store.snapshots("push.example.com", "live", "other", T0, T0.plusSeconds(3600), 100, false)).isEmpty();
     }
+
+    @Test
+    void recordConfigsKeepTheirFormatsInOrderSurviveARestartAndGoWithTheirDomain() {
+        store.saveDomain(domain("push.example.com", DomainType.PUSH, T0));
+        store.saveDomain(domain("other.example.com", DomainType.PUSH, T0));
+        io.livecloud.control.record.RecordConfig app = new io.livecloud.control.record.RecordConfig("push.example.com",
+                "live", "", "", "", List.of(
+                io.livecloud.control.record.RecordFormat.of("mp4", null, null, 60, null, false),
+                io.livecloud.control.record.RecordFormat.of("m3u8", "hls/{StreamName}/{UnixTimestamp}",
+                        "hls/{StreamName}/{UnixTimestamp}-{Sequence}", 120, 6, false),
+                io.livecloud.control.record.RecordFormat.of("flv", null, null, null, null, false)),
+                0, 180, T0.plusSeconds(1));
+        io.livecloud.control.record.RecordConfig one = new io.livecloud.control.record.RecordConfig("push.example.com",
+                "live", "cam", "http://127.0.0.1:9000", "recordings", List.of(
+                io.livecloud.control.record.RecordFormat.of("flv", "x/{EscapedStartTime}", null, 15, null, true)),
+                1, 15, T0.plusSeconds(2));
+        io.livecloud.control.record.RecordConfig elsewhere = new io.livecloud.control.record.RecordConfig(
+                "other.example.com", "live", "", "", "", List.of(
+                io.livecloud.control.record.RecordFormat.of("flv", null, null, null, null, false)), 0, 60,
+                T0.plusSeconds(3));
+        store.saveRecordConfig(app);
+        store.saveRecordConfig(one);
+        store.saveRecordConfig(elsewhere);
+        assertThatThrownBy(() -> store.saveRecordConfig(one)).as("the same domain, app and stream twice")
+                .isInstanceOf(IllegalArgumentException.class);
+        store.close();
+        store = reopen();
+        assertThat(store.recordConfigs()).containsExactlyInAnyOrder(app, one, elsewhere);
+        assertThat(store.recordConfigs()).filteredOn(c -> c.stream().isEmpty() && c.domain().equals("push.example.com"))
+                .singleElement().satisfies(c -> assertThat(c.formats()).extracting(
+                        io.livecloud.control.record.RecordFormat::format).containsExactly("mp4", "m3u8", "flv"));
+
+        store.deleteRecordConfig("push.example.com", "live", "cam");
+        assertThat(store.recordConfigs()).containsExactlyInAnyOrder(app, elsewhere);
+        store.deleteDomain("push.example.com");
+        assertThat(store.recordConfigs()).containsExactly(elsewhere);
+    }
+
+    @Test
+    void recordFilesAreFoundByOverlapWithTheWindowAndOutliveTheirDomain() {
+        store.saveDomain(domain("push.example.com", DomainType.PUSH, T0));
+        Instant t = Instant.parse("2024-05-06T07:00:00Z");
+        io.livecloud.control.record.RecordFile first = recordFile("r1", "cam", t, t.plusSeconds(60));
+        io.livecloud.control.record.RecordFile second = recordFile("r2", "cam", t.plusSeconds(60), t.plusSeconds(90));
+        io.livecloud.control.record.RecordFile other = recordFile("r3", "other", t, t.plusSeconds(60));
+        store.saveRecordFile(second);
+        store.saveRecordFile(first);
+        store.saveRecordFile(other);
+        assertThatThrownBy(() -> store.saveRecordFile(first)).isInstanceOf(IllegalArgumentException.class);
+        store.close();
+        store = reopen();
+        assertThat(store.recordFiles("push.example.com", "live", "cam", t.minusSeconds(3600), t.plusSeconds(3600)))
+                .containsExactly(first, second);
+        assertThat(store.recordFiles("push.example.com", "live", "cam", t.plusSeconds(59), t.plusSeconds(61)))
+                .containsExactly(first, second);
+        assertThat(store.recordFiles("push.example.com", "live", "cam", t.plusSeconds(60), t.plusSeconds(61)))
+                .as("a file ending where the window starts is outside it").containsExactly(second);
+        assertThat(store.recordFiles("push.example.com", "live", "cam", t.plusSeconds(90), t.plusSeconds(100))).isEmpty();
+        store.deleteDomain("push.example.com");
+        assertThat(store.recordFiles("push.example.com", "live", "other", t, t.plusSeconds(1))).containsExactly(other);
+    }
+
+    private static io.livecloud.control.record.RecordFile recordFile(String id, String stream, Instant start, Instant end) {
+        return new io.livecloud.control.record.RecordFile(id, "push.example.com", "live", stream, "mp4", "", "",
+                "record/live/" + stream + "/" + id + ".mp4", "file:///data/storage/record/live/" + stream + "/" + id
+                + ".mp4", (end.toEpochMilli() - start.toEpochMilli()) / 1000.0, 640, 360, start, end,
+                end.plusSeconds(1));
+    }
 }

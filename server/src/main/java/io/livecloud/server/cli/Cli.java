@@ -29,7 +29,7 @@ public final class Cli {
     public static final String DEFAULT_API = "http://127.0.0.1:8090";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> FLAGS = Set.of("--json", "--reveal", "--on", "--off", "--oneshot",
-            "--lazy", "--desc");
+            "--lazy", "--desc", "--on-demand");
     private static final Set<String> GLOBAL = Set.of("--api", "--data-dir", "--json");
 
     /** Usage lines for {@code livecloud help}. */
@@ -74,6 +74,13 @@ public final class Cli {
               snapshot rm DOMAIN APP
               snapshot shots DOMAIN APP STREAM [--from T] [--to T] [--limit N] [--desc]
                                                      snapshots taken (default: the last hour)
+              record add DOMAIN APP --format mp4[,flv,m3u8] [--stream S] [--cycle SECONDS] [--prefix TEMPLATE]
+                       [--slice-prefix TEMPLATE] [--slice SECONDS] [--bucket B] [--endpoint E] [--on-demand]
+                       [--delay SECONDS]             record an app's streams (one stream with --stream)
+              record list DOMAIN [--app A]           recording configurations
+              record rm DOMAIN APP [--stream S]
+              record files DOMAIN APP STREAM [--from T] [--to T]   recorded files (default: last 24 h)
+              record notify DOMAIN [URL | --off]     the callback per recorded file: show, set or remove
             Their options:
               --api URL           the node's API (default http://127.0.0.1:8090)
               --data-dir DIR      where to find access-key.properties (default ./data), unless
@@ -167,7 +174,7 @@ public final class Cli {
         if (sub == null) {
             throw new IllegalArgumentException(command + " needs a subcommand, e.g. '" + command
                     + (command.equals("domain") || command.equals("streams") || command.equals("transcode")
-                    || command.equals("snapshot") ? " list'"
+                    || command.equals("snapshot") || command.equals("record") ? " list'"
                     : command.equals("stats") ? " traffic DOMAIN'" : " show DOMAIN'"));
         }
         Args rest = new Args(pos, a.options());
@@ -204,6 +211,11 @@ public final class Cli {
                 case "snapshot update" -> new SnapshotCommands(this, rest).update();
                 case "snapshot rm", "snapshot delete" -> new SnapshotCommands(this, rest).remove();
                 case "snapshot shots" -> new SnapshotCommands(this, rest).shots();
+                case "record add" -> new RecordCommands(this, rest).add();
+                case "record list", "record ls" -> new RecordCommands(this, rest).list();
+                case "record rm", "record delete" -> new RecordCommands(this, rest).remove();
+                case "record files" -> new RecordCommands(this, rest).files();
+                case "record notify" -> new RecordCommands(this, rest).notifyUrl();
                 default -> throw new IllegalArgumentException("unknown command: " + command + " " + sub);
             }
             return 0;

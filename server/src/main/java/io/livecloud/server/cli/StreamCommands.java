@@ -252,7 +252,7 @@ final class StreamCommands {
     }
 
     /** An ISO-8601 time with a zone or offset, as the API wants it: UTC, whole seconds. */
-    private static String utc(String option, String value) {
+    static String utc(String option, String value) {
         try {
             return UTC.format(java.time.OffsetDateTime.parse(value).toInstant());
         } catch (DateTimeParseException e) {
