@@ -132,7 +132,9 @@ public final class HttpMediaHandler extends SimpleChannelInboundHandler<HttpObje
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         log.debug("http connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
         if (player != null) {
-            player.closed("error: " + cause.getMessage());
+            // the server's own cut (a stuck player) fails the writes queued behind it: that cut is the reason
+            player.closed(player.cutReason() != null ? player.cutReason()
+                    : "error: " + (cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName()));
         }
         ctx.close();
     }
