@@ -8,6 +8,8 @@ final class PlayerStats {
     volatile long bytesAtWindowStart;
     volatile String failure;
     volatile boolean connected;
+    /** Ticks of a slow player's read schedule (Soak). */
+    int slowReads;
 
     /** End-to-end latency samples in ms (probe players only), taken while {@link #measuring}. */
     final java.util.List<Long> latencies = java.util.Collections.synchronizedList(new java.util.ArrayList<>());

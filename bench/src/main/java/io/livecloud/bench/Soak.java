@@ -236,7 +236,7 @@ public final class Soak {
     }
 
     /**
-     * A viewer that stops reading after a second and waits for the server to cut it (or 3 minutes: at a low bitrate the
+     * A viewer that (almost) stops reading after a second and waits for the server to cut it (or 3 minutes: at a low bitrate the
      * kernel's buffers take a while to fill before the node sees the player stuck); then another.
      */
     private void playSlowly() {
@@ -248,14 +248,34 @@ public final class Soak {
         PlayerStats st = new PlayerStats();
         Ended ended = new Ended();
         // a small receive window, so the server's side fills in seconds rather than minutes
-        connect(s.rtmpPort(), false, 4096, new ClientHandshake(), new RtmpChunkDecoder(), new RtmpChunkEncoder(),
+        connect(s.rtmpPort(), false, 4096, counter(st), new ClientHandshake(), new RtmpChunkDecoder(), new RtmpChunkEncoder(),
                 new RtmpPlayerHandler(s.app(), tcUrl, stream, st, null)).addListener((ChannelFuture f) -> {
                     if (!f.isSuccess()) {
                         later(1000, this::playSlowly);
                         return;
                     }
                     Channel ch = f.channel();
-                    ch.eventLoop().schedule(() -> { ch.config().setAutoRead(false); }, 1, TimeUnit.SECONDS);
+                    // once media flows (the play started), stop reading but for one read of a 4 KB window every 5 s:
+                    // far too slow for any stream, and how a player that does not read still notices the server's
+                    // close (with reading off, the FIN is never seen). Stopping before the play started would leave
+                    // a connection that never plays, which the node closes as idle instead.
+                    ch.eventLoop().scheduleAtFixedRate(() -> {
+                        if (!ch.isActive()) {
+                            return;
+                        }
+                        if (ch.config().isAutoRead()) {
+                            if (st.bytes > 16 << 10) {
+                                ch.config().setAutoRead(false);
+                            }
+                        } else if (++st.slowReads % 10 == 0) {
+                            ch.read();
+                            // an acknowledgement now and then: once the node has closed, its kernel answers with a
+                            // reset and this player learns of the close without reading the data queued before it
+                            ByteBuf ack = ch.alloc().buffer(4).writeInt(st.slowReads);
+                            ch.writeAndFlush(new io.livecloud.media.rtmp.RtmpMessage(2,
+                                    io.livecloud.media.rtmp.RtmpMessage.ACKNOWLEDGEMENT, 0, 0, ack));
+                        }
+                    }, 500, 500, TimeUnit.MILLISECONDS);
                     ch.eventLoop().schedule(() -> {
                         ended.byUs = true;
                         ch.close();
