@@ -88,9 +88,9 @@ class SoakTest {
             assertThat(r.publishesCutByServer()).as("well-behaved publishers the node cut").isLessThanOrEqualTo(r.publishes() / 50);
             assertThat(r.plays()).isGreaterThan((long) (PLAYERS * 5 * minutes / 2));
             assertThat(r.playsReset()).isPositive();
-            // in-process on 2 cores with the paranoid leak detector some players wait seconds for an answer (see PLAYERS);
-            // the 30-minute run with the node in its own process measures this properly (docs/benchmarks.md)
-            assertThat(r.playsWithMedia()).as("plays that got media").isGreaterThan(r.plays() / 4);
+            // in-process on 2 cores with the paranoid leak detector a player may wait seconds for an answer (see
+            // PLAYERS): 98-99 % got media in the runs of 2026-12-04, the node in its own process 99.97 % (benchmarks)
+            assertThat(r.playsWithMedia()).as("plays that got media").isGreaterThan(r.plays() * 2 / 3);
             assertThat(r.slowPlaysCutByServer()).as("slow players the node cut").isGreaterThanOrEqualTo(10);
 
             // and the node is back where it started
