@@ -199,6 +199,16 @@ public final class DomainCatalog {
         return Optional.ofNullable(view.pushDomainOfPlay().get(canonical(play)));
     }
 
+    /**
+     * The push domain whose streams {@code name} addresses: a push domain itself, or the push domain a play domain
+     * plays; empty for a play domain that plays none. (Stream management, transcoding, recording and snapshots all
+     * take either side of a mapping.)
+     */
+    public Optional<String> streamsDomainOf(String name) {
+        Domain d = get(name);
+        return d.type() == DomainType.PUSH ? Optional.of(d.name()) : pushDomainOf(d.name());
+    }
+
     /** DescribeLiveDomainMapping of either side: every mapping it is part of. */
     public List<DomainMapping> mappingsOf(String name) {
         Domain d = get(name);

@@ -139,12 +139,8 @@ public final class RecordCatalog {
         if (name == null || name.isBlank()) {
             throw ControlException.badRequest("MissingParameter", "DomainName is required");
         }
-        Domain d = domains.get(name);
-        if (d.type() == DomainType.PUSH) {
-            return d.name();
-        }
-        return domains.pushDomainOf(d.name()).orElseThrow(() -> ControlException.badRequest(
-                "InvalidDomain.NotMapped", d.name() + " is a play domain that plays no push domain "
+        return domains.streamsDomainOf(name).orElseThrow(() -> ControlException.badRequest(
+                "InvalidDomain.NotMapped", domains.get(name).name() + " is a play domain that plays no push domain "
                         + "(AddLiveDomainMapping): recordings are made from the streams pushed to a push domain"));
     }
 

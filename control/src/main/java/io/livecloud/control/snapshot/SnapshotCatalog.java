@@ -168,12 +168,8 @@ public final class SnapshotCatalog {
         if (name == null || name.isBlank()) {
             throw ControlException.badRequest("MissingParameter", "DomainName is required");
         }
-        Domain d = domains.get(name);
-        if (d.type() == DomainType.PUSH) {
-            return d.name();
-        }
-        return domains.pushDomainOf(d.name()).orElseThrow(() -> ControlException.badRequest(
-                "InvalidDomain.NotMapped", d.name() + " is a play domain without a push domain "
+        return domains.streamsDomainOf(name).orElseThrow(() -> ControlException.badRequest(
+                "InvalidDomain.NotMapped", domains.get(name).name() + " is a play domain without a push domain "
                         + "(AddLiveDomainMapping): snapshots are taken of the streams pushed to a push domain"));
     }
 

@@ -4,7 +4,6 @@ import io.livecloud.control.ControlException;
 import io.livecloud.control.domain.Domain;
 import io.livecloud.control.domain.DomainCatalog;
 import io.livecloud.control.domain.DomainNames;
-import io.livecloud.control.domain.DomainType;
 import io.livecloud.media.Protocol;
 import io.livecloud.media.Role;
 import io.livecloud.media.SessionInfo;
@@ -132,8 +131,7 @@ public final class StreamManager implements StreamEvents {
 
     /** The push domain whose streams {@code domainName} addresses, null for an unmapped play domain. */
     public String pushDomainOf(String domainName) {
-        Domain d = catalog.get(domainName);
-        return d.type() == DomainType.PUSH ? d.name() : catalog.pushDomainOf(d.name()).orElse(null);
+        return catalog.streamsDomainOf(domainName).orElse(null);
     }
 
     /** The live streams of the domain, by app then stream name. */

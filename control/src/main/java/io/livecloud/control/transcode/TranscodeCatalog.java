@@ -141,8 +141,7 @@ public final class TranscodeCatalog {
 
     /** The push domain a domain name stands for: itself, or the push domain a play domain plays. */
     public String pushDomainOf(String name) {
-        Domain d = domains.get(name);
-        return d.type() == DomainType.PUSH ? d.name() : domains.pushDomainOf(d.name()).orElse(d.name());
+        return domains.streamsDomainOf(name).orElseGet(() -> domains.get(name).name());
     }
 
     private Domain playDomain(String name) {
